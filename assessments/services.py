@@ -1,0 +1,138 @@
+"""Expert assignment and the assessment steps of an application's lifecycle."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from assessments.models import Assignment, AssignmentRole, AssignmentStatus
+from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
+from labelling.models import Application, ApplicationState, StateChange, User
+from labelling.workflow import run_transition
+
+
+@transaction.atomic
+def assignment_create(
+    *, application: Application, expert: User, role: str, actor: User
+) -> Assignment:
+    """Invite an expert; the secretariat then confirms the team (``application_assign_experts``)."""
+    if not actor.has_perm("labelling.assign_experts", application):
+        raise ActionForbidden(_("Only the secretariat assigns experts."))
+    if application.state != ApplicationState.ACCEPTED:
+        raise TransitionRefused(
+            _("Experts can be assigned only to an accepted application."),
+            current_state=application.state,
+        )
+    if role not in AssignmentRole.values:
+        raise InvalidInput(_("Choose lead or second expert."), field="role")
+    if not expert.is_expert or not expert.is_active:
+        raise InvalidInput(
+            _("%(name)s is not an accredited expert.") % {"name": expert}, field="expert"
+        )
+    if application.organisation.managers.filter(pk=expert.pk).exists():
+        raise InvalidInput(
+            _("%(name)s manages this organisation and cannot assess it.") % {"name": expert},
+            field="expert",
+        )
+    try:
+        with transaction.atomic():
+            return Assignment.objects.create(
+                application=application, expert=expert, role=role, assigned_by=actor
+            )
+    except IntegrityError as exc:
+        raise InvalidInput(
+            _("%(name)s is already assigned, or the application already has a lead expert.")
+            % {"name": expert},
+            field="expert",
+        ) from exc
+
+
+def application_assign_experts(*, application: Application, actor: User) -> StateChange:
+    """Confirm the team: the experts are notified and asked to accept."""
+    return run_transition(application, "assign_experts", actor=actor)
+
+
+def _load_assignment(assignment: Assignment, actor: User) -> Assignment:
+    if assignment.expert_id != actor.pk:
+        raise ActionForbidden(_("This assignment is not yours."))
+    if assignment.status != AssignmentStatus.INVITED:
+        raise TransitionRefused(
+            _("You have already answered this assignment."), current_state=assignment.status
+        )
+    if assignment.application.state != ApplicationState.EXPERTS_ASSIGNED:
+        raise TransitionRefused(
+            _("This assignment can no longer be answered."),
+            current_state=assignment.application.state,
+        )
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(
+    *, assignment: Assignment, actor: User, no_conflict_declared: bool
+) -> Assignment:
+    """Accept after declaring no conflict of interest; the last acceptance starts the assessment."""
+    _load_assignment(assignment, actor)
+    if not no_conflict_declared:
+        raise InvalidInput(
+            _("Confirm that you have no conflict of interest with this organisation."),
+            field="no_conflict_declared",
+        )
+    now = timezone.now()
+    updated = Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.INVITED).update(
+        status=AssignmentStatus.ACCEPTED, responded_at=now, no_conflict_declared_at=now
+    )
+    if not updated:
+        raise TransitionRefused(_("You have already answered this assignment."))
+    assignment.refresh_from_db()
+    application = Application.objects.get(pk=assignment.application_id)
+    if can_proceed(application.start_assessment):
+        run_transition(application, "start_assessment", actor=actor)
+    return assignment
+
+
+@transaction.atomic
+def assignment_decline(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
+    """Decline; the application goes back to the secretariat for another expert."""
+    _load_assignment(assignment, actor)
+    if not reason.strip():
+        raise InvalidInput(_("Say why you decline."), field="reason")
+    application = Application.objects.get(pk=assignment.application_id)
+    # The transition's permission needs the assignment still active, so it runs first.
+    run_transition(application, "reopen_assignment", actor=actor, reason=reason)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        status=AssignmentStatus.DECLINED, responded_at=timezone.now(), decline_reason=reason
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+@transaction.atomic
+def assessment_submit(*, assignment: Assignment, actor: User) -> Assignment:
+    """An expert hands in their scoring; the last one moves the application to consensus."""
+    application = Application.objects.get(pk=assignment.application_id)
+    if not actor.has_perm("labelling.score_application", application) or (
+        assignment.expert_id != actor.pk
+    ):
+        raise ActionForbidden(_("This assignment is not yours."))
+    if application.state != ApplicationState.IN_ASSESSMENT:
+        raise TransitionRefused(
+            _("Scorings can be submitted only while the application is in assessment."),
+            current_state=application.state,
+        )
+    updated = Assignment.objects.filter(pk=assignment.pk, scores_submitted_at__isnull=True).update(
+        scores_submitted_at=timezone.now()
+    )
+    if not updated:
+        raise TransitionRefused(_("You have already submitted your scoring."))
+    assignment.refresh_from_db()
+    if can_proceed(application.begin_consensus):
+        run_transition(application, "begin_consensus", actor=actor)
+    return assignment
+
+
+def consensus_complete(*, application: Application, actor: User) -> StateChange:
+    """The lead expert hands the settled consensus to the secretariat's quality review."""
+    return run_transition(application, "complete_consensus", actor=actor)

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from assessments import views as assessment_views
+from labelling import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<int:organisation_pk>/applications/new/",
+        views.application_create,
+        name="application_create",
+    ),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/actions/<slug:action>/",
+        views.application_action,
+        name="application_action",
+    ),
+    path(
+        "applications/<int:application_pk>/assignments/new/",
+        assessment_views.assignment_create,
+        name="assignment_create",
+    ),
+    path(
+        "applications/<int:application_pk>/assign-experts/",
+        assessment_views.assign_experts,
+        name="assign_experts",
+    ),
+    path(
+        "applications/<int:application_pk>/consensus/complete/",
+        assessment_views.consensus_complete,
+        name="consensus_complete",
+    ),
+    path(
+        "assignments/<int:pk>/accept/", assessment_views.assignment_accept, name="assignment_accept"
+    ),
+    path(
+        "assignments/<int:pk>/decline/",
+        assessment_views.assignment_decline,
+        name="assignment_decline",
+    ),
+    path(
+        "assignments/<int:pk>/submit-scoring/",
+        assessment_views.assessment_submit,
+        name="assessment_submit",
+    ),
+]

@@ -1,0 +1,118 @@
+"""Conditions of application transitions: side-effect-free predicates.
+
+Each carries the sentence that explains to a person why the transition cannot happen yet, so a
+refusal can say what is missing rather than just "not allowed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from labelling.models import Application
+
+Condition = Callable[["Application"], bool]
+
+
+def explained(message: Promise) -> Callable[[Condition], Condition]:
+    def attach(predicate: Condition) -> Condition:
+        predicate.message = message  # type: ignore[attr-defined]
+        return predicate
+
+    return attach
+
+
+def unmet_details(application: Application, predicate: Condition) -> list[str]:
+    """The sentences a failed condition gives, including specifics where it has them."""
+    specifics = getattr(predicate, "details", None)
+    if specifics is not None:
+        return [str(line) for line in specifics(application)]
+    return [str(predicate.message)]  # type: ignore[attr-defined]
+
+
+@explained(_("The organisation profile does not meet the ECCP minimums."))
+def organisation_meets_eccp_minimums(application: Application) -> bool:
+    return not application.organisation.eccp_gaps()
+
+
+organisation_meets_eccp_minimums.details = lambda app: app.organisation.eccp_gaps()  # type: ignore[attr-defined]
+
+
+def required_expert_count(application: Application) -> int:
+    from labelling.models import Level
+
+    return 2 if application.level == Level.GOLD else 1
+
+
+def _active_assignments(application: Application) -> list:
+    from assessments.models import AssignmentStatus
+
+    return [
+        a
+        for a in application.assignments.all()
+        if a.status in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+    ]
+
+
+@explained(
+    _(
+        "The required experts are not assigned: one lead expert, and for GOLD a second expert "
+        "from another country."
+    )
+)
+def has_required_experts(application: Application) -> bool:
+    from assessments.models import AssignmentRole
+
+    active = _active_assignments(application)
+    if len(active) != required_expert_count(application):
+        return False
+    if sum(1 for a in active if a.role == AssignmentRole.LEAD) != 1:
+        return False
+    if len(active) == 2:
+        countries = {a.expert.country.code for a in active}
+        return len(countries) == 2 and "" not in countries and None not in countries
+    return True
+
+
+@explained(_("Not every assigned expert has accepted the assignment yet."))
+def all_experts_accepted(application: Application) -> bool:
+    from assessments.models import AssignmentStatus
+
+    active = _active_assignments(application)
+    return bool(active) and all(a.status == AssignmentStatus.ACCEPTED for a in active)
+
+
+@explained(_("Not every assigned expert has submitted their scoring yet."))
+def all_assessments_submitted(application: Application) -> bool:
+    active = _active_assignments(application)
+    return bool(active) and all(a.scores_submitted_at for a in active)
+
+
+@explained(_("The decision awards no label, so there is no certificate to issue."))
+def decided_with_label(application: Application) -> bool:
+    from labelling.models import Outcome
+
+    return bool(application.decided_outcome) and application.decided_outcome != Outcome.NONE
+
+
+@explained(_("The decision awards a label: issue its certificate instead of closing."))
+def decided_without_label(application: Application) -> bool:
+    from labelling.models import Outcome
+
+    return application.decided_outcome == Outcome.NONE
+
+
+@explained(_("An appeal is possible only within 30 days of the decision, and only once."))
+def within_appeal_window(application: Application) -> bool:
+    deadline = application.appeal_deadline
+    if deadline is None or timezone.now() > deadline:
+        return False
+    return not application.history.filter(
+        transition="appeal", at__gte=application.decided_at
+    ).exists()

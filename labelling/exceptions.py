@@ -1,0 +1,65 @@
+"""Errors a service raises when it refuses an action.
+
+Each carries a message meant for the person who asked and the HTTP status that the web UI and
+the API answer with, so that no refusal ever surfaces as a server error.
+"""
+
+from collections.abc import Iterable
+
+
+class ServiceError(Exception):
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, details: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details)
+
+    def __str__(self) -> str:
+        if not self.details:
+            return self.message
+        return f"{self.message} " + " ".join(self.details)
+
+
+class ActionForbidden(ServiceError):
+    """The actor's role or relation to the object does not allow the action."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class TransitionRefused(ServiceError):
+    """The object's current state (or a condition on it) does not allow the action."""
+
+    status_code = 409
+    code = "illegal_transition"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        current_state: str = "",
+        allowed: Iterable[str] = (),
+        details: Iterable[str] = (),
+    ) -> None:
+        super().__init__(message, details=details)
+        self.current_state = current_state
+        self.allowed = list(allowed)
+
+
+class StaleState(TransitionRefused):
+    """Someone else changed the object's state since it was loaded."""
+
+    code = "stale_state"
+
+
+class InvalidInput(ServiceError):
+    """The input itself is wrong (missing reason, bad value)."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str = "", details: Iterable[str] = ()) -> None:
+        super().__init__(message, details=details)
+        self.field = field

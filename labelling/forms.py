@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from labelling.models import Level, Organisation, Outcome
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "legal_name",
+            "country",
+            "region",
+            "sectors",
+            "website",
+            "founded_year",
+            "members_companies",
+            "members_research",
+            "members_public",
+            "management_fte",
+        ]
+        widgets = {"sectors": forms.CheckboxSelectMultiple}
+
+
+class ApplicationCreateForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)

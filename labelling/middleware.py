@@ -1,0 +1,26 @@
+"""Turns a service's refusal into a page with its status (403, 409, 400) and its message."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from labelling.exceptions import ServiceError
+
+
+class ServiceErrorMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ServiceError):
+            return None
+        return render(
+            request,
+            "errors/service_error.html",
+            {"error": exception, "back": request.META.get("HTTP_REFERER", "")},
+            status=exception.status_code,
+        )

@@ -1,0 +1,105 @@
+"""Who hears about a state change, and the e-mail they get (in their own language)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from labelling.models import Application, Notification, StateChange, User
+
+MANAGERS, EXPERTS, SECRETARIAT = "managers", "experts", "secretariat"
+
+AUDIENCES: dict[str, set[str]] = {
+    "submit": {MANAGERS, SECRETARIAT},
+    "return_for_completion": {MANAGERS},
+    "reject": {MANAGERS},
+    "accept": {MANAGERS},
+    "assign_experts": {MANAGERS, EXPERTS},
+    "reopen_assignment": {SECRETARIAT},
+    "start_assessment": {MANAGERS, EXPERTS, SECRETARIAT},
+    "begin_consensus": {EXPERTS},
+    "complete_consensus": {SECRETARIAT},
+    "send_back_to_experts": {EXPERTS},
+    "propose_decision": {SECRETARIAT},
+    "confirm_decision": {MANAGERS, SECRETARIAT},
+    "reject_proposal": {SECRETARIAT},
+    "certify": {MANAGERS},
+    "close": {MANAGERS},
+    "withdraw": {EXPERTS, SECRETARIAT},
+    "appeal": {SECRETARIAT},
+    "uphold_appeal": {MANAGERS, SECRETARIAT},
+    "dismiss_appeal": {MANAGERS, SECRETARIAT},
+}
+
+
+def recipients_for(change: StateChange) -> list[User]:
+    """The people concerned by ``change``, without the person who made it."""
+    application = change.subject
+    if not isinstance(application, Application):
+        return []
+    audiences = AUDIENCES.get(change.transition, set())
+    people: dict[int, User] = {}
+    if MANAGERS in audiences:
+        people.update((u.pk, u) for u in application.organisation.managers.filter(is_active=True))
+    if EXPERTS in audiences:
+        people.update(
+            (a.expert.pk, a.expert)
+            for a in application.assignments.exclude(status="declined").select_related("expert")
+        )
+    if SECRETARIAT in audiences:
+        people.update((u.pk, u) for u in User.objects.filter(is_secretariat=True, is_active=True))
+    people.pop(change.actor_id, None)
+    return sorted(people.values(), key=lambda u: u.email)
+
+
+def render_notification(change: StateChange, recipient: User) -> tuple[str, str]:
+    """Subject and body of the e-mail about ``change`` for ``recipient``."""
+    application = change.subject
+    with translation.override(recipient.language):
+        text = render_to_string(
+            f"emails/transitions/{change.transition}.txt",
+            {
+                "change": change,
+                "recipient": recipient,
+                "application": application,
+                "state_label": application.get_state_display(),
+                "url": settings.SITE_URL.rstrip("/")
+                + reverse("application_detail", args=[application.pk]),
+            },
+        )
+    subject, _sep, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def deliver_notifications(change: StateChange) -> int:
+    """Send the e-mails for ``change`` that were not sent yet; returns how many were sent now.
+
+    Each recipient's row is locked while its mail goes out, so a duplicate task running at the
+    same time skips it, and a retry after a failure sends only what is still unsent.
+    """
+    sent = 0
+    for recipient in recipients_for(change):
+        try:
+            with transaction.atomic():
+                Notification.objects.get_or_create(state_change=change, recipient=recipient)
+        except IntegrityError:
+            pass  # a concurrent run created it; the lock below decides who sends
+        with transaction.atomic():
+            pending = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(state_change=change, recipient=recipient, sent_at__isnull=True)
+                .first()
+            )
+            if pending is None:
+                continue
+            subject, body = render_notification(change, recipient)
+            EmailMessage(subject, body, to=[recipient.email]).send()
+            pending.subject = subject[:255]
+            pending.sent_at = timezone.now()
+            pending.save(update_fields=["subject", "sent_at"])
+            sent += 1
+    return sent

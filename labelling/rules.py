@@ -1,0 +1,152 @@
+"""Every permission of the scheme, in one place.
+
+Object permissions are ``rules`` predicates checked through ``user.has_perm(perm, obj)``: the
+transitions name them, services check them, views and the API ask them. The queryset scopes
+below express the same rules for lists, so that what a person can open and what they see listed
+never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+from django.db.models import Q, QuerySet
+
+if TYPE_CHECKING:
+    from labelling.models import Application, Organisation, User
+
+
+@rules.predicate
+def is_secretariat(user: User) -> bool:
+    return bool(user.is_active and user.is_secretariat)
+
+
+@rules.predicate
+def is_cluster_manager(user: User) -> bool:
+    return bool(user.is_active and user.is_cluster_manager)
+
+
+@rules.predicate
+def is_expert(user: User) -> bool:
+    return bool(user.is_active and user.is_expert)
+
+
+def _organisation_of(obj: Application | Organisation) -> Organisation:
+    return getattr(obj, "organisation", obj)
+
+
+@rules.predicate
+def is_manager_of(user: User, obj: Application | Organisation | None) -> bool:
+    if obj is None or not user.is_active:
+        return False
+    return _organisation_of(obj).managers.filter(pk=user.pk).exists()
+
+
+def _active_assignment(user: User, application: Application):
+    from assessments.models import AssignmentStatus
+
+    for assignment in application.assignments.all():
+        if assignment.expert_id == user.pk and assignment.status != AssignmentStatus.DECLINED:
+            return assignment
+    return None
+
+
+@rules.predicate
+def is_assigned_expert(user: User, application: Application | None) -> bool:
+    return (
+        application is not None and user.is_active and bool(_active_assignment(user, application))
+    )
+
+
+@rules.predicate
+def has_accepted_assignment(user: User, application: Application | None) -> bool:
+    from assessments.models import AssignmentStatus
+
+    assignment = application and _active_assignment(user, application)
+    return bool(assignment and assignment.status == AssignmentStatus.ACCEPTED)
+
+
+@rules.predicate
+def is_lead_expert(user: User, application: Application | None) -> bool:
+    from assessments.models import AssignmentRole
+
+    assignment = application and _active_assignment(user, application)
+    return bool(assignment and assignment.role == AssignmentRole.LEAD)
+
+
+@rules.predicate
+def is_assessor(user: User, application: Application | None) -> bool:
+    """Assessed (or is assessing) the application: such a person may not decide on it."""
+    return application is not None and application.assignments.filter(expert=user).exists()
+
+
+@rules.predicate
+def proposed_the_decision(user: User, application: Application | None) -> bool:
+    return application is not None and application.proposed_by_id == user.pk
+
+
+@rules.predicate
+def took_part_in_decision(user: User, application: Application | None) -> bool:
+    return application is not None and user.pk in (
+        application.proposed_by_id,
+        application.decision_confirmed_by_id,
+    )
+
+
+can_view_application = is_secretariat | is_manager_of | is_assigned_expert
+
+rules.add_perm("labelling.view_application", can_view_application)
+rules.add_perm("labelling.view_organisation", is_secretariat | is_manager_of)
+rules.add_perm("labelling.change_organisation", is_secretariat | is_manager_of)
+rules.add_perm("labelling.create_organisation", is_cluster_manager | is_secretariat)
+rules.add_perm("labelling.create_application", is_manager_of)
+# Manager actions.
+rules.add_perm("labelling.submit_application", is_manager_of)
+rules.add_perm("labelling.withdraw_application", is_manager_of)
+rules.add_perm("labelling.appeal_decision", is_manager_of)
+# Expert actions.
+rules.add_perm("labelling.respond_to_assignment", is_expert & is_assigned_expert)
+rules.add_perm("labelling.score_application", is_expert & has_accepted_assignment)
+rules.add_perm("labelling.settle_consensus", is_expert & has_accepted_assignment & is_lead_expert)
+# Secretariat actions. Deciding is for people who did not assess (ISO/IEC 17065).
+rules.add_perm("labelling.screen_application", is_secretariat)
+rules.add_perm("labelling.assign_experts", is_secretariat)
+rules.add_perm("labelling.review_quality", is_secretariat)
+rules.add_perm("labelling.decide_application", is_secretariat & ~is_assessor)
+rules.add_perm("labelling.confirm_decision", is_secretariat & ~is_assessor & ~proposed_the_decision)
+rules.add_perm("labelling.issue_certificate", is_secretariat)
+rules.add_perm("labelling.decide_appeal", is_secretariat & ~is_assessor & ~took_part_in_decision)
+rules.add_perm("labelling.view_history", can_view_application)
+
+
+def visible_applications(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """The applications ``user`` may open: the list form of ``labelling.view_application``."""
+    from assessments.models import AssignmentStatus
+    from labelling.models import Application
+
+    queryset = Application.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    scope = Q(organisation__managers=user) | Q(
+        assignments__expert=user,
+        assignments__status__in=[
+            AssignmentStatus.INVITED,
+            AssignmentStatus.ACCEPTED,
+        ],
+    )
+    return queryset.filter(pk__in=Application.objects.filter(scope).values("pk"))
+
+
+def visible_organisations(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """The organisations ``user`` may open: the list form of ``labelling.view_organisation``."""
+    from labelling.models import Organisation
+
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    return queryset.filter(managers=user)

@@ -1,0 +1,196 @@
+"""One function per user action on organisations and applications.
+
+The web UI, the API and Celery tasks all call these. Each runs in one transaction, checks the
+actor's permission through ``labelling.rules`` and records every state change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from labelling.exceptions import ActionForbidden, InvalidInput
+from labelling.models import (
+    Application,
+    Level,
+    Membership,
+    Organisation,
+    Outcome,
+    StateChange,
+    User,
+)
+from labelling.workflow import run_transition
+
+ORGANISATION_FIELDS = {
+    "name",
+    "legal_name",
+    "country",
+    "region",
+    "website",
+    "founded_year",
+    "members_companies",
+    "members_research",
+    "members_public",
+    "management_fte",
+}
+
+
+def _require(actor: User, perm: str, obj: Any = None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise ActionForbidden(_("You are not allowed to do this."))
+
+
+def _apply_organisation_fields(organisation: Organisation, fields: dict[str, Any]) -> list:
+    unknown = set(fields) - ORGANISATION_FIELDS - {"sectors"}
+    if unknown:
+        raise InvalidInput(
+            _("Unknown organisation field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            field=sorted(unknown)[0],
+        )
+    sectors = fields.pop("sectors", None)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean(exclude=["sectors"])
+    return sectors
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, **fields: Any) -> Organisation:
+    """Register an organisation; a manager who registers it becomes one of its managers."""
+    _require(actor, "labelling.create_organisation")
+    organisation = Organisation()
+    sectors = _apply_organisation_fields(organisation, fields)
+    organisation.save()
+    if sectors is not None:
+        organisation.sectors.set(sectors)
+    if actor.is_cluster_manager:
+        Membership.objects.create(user=actor, organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, actor: User, **fields: Any) -> Organisation:
+    _require(actor, "labelling.change_organisation", organisation)
+    sectors = _apply_organisation_fields(organisation, fields)
+    organisation.save()
+    if sectors is not None:
+        organisation.sectors.set(sectors)
+    return organisation
+
+
+@transaction.atomic
+def organisation_add_manager(*, organisation: Organisation, user: User, actor: User) -> Membership:
+    _require(actor, "labelling.change_organisation", organisation)
+    if not user.is_cluster_manager:
+        raise InvalidInput(_("Only cluster managers can manage an organisation."), field="user")
+    membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation)
+    return membership
+
+
+@transaction.atomic
+def application_create(*, organisation: Organisation, level: str, actor: User) -> Application:
+    """Open a draft application; refused while another application of the organisation is open."""
+    _require(actor, "labelling.create_application", organisation)
+    if level not in Level.values:
+        raise InvalidInput(_("Choose GOLD, SILVER or BRONZE."), field="level")
+    from labelling.models import OPEN_STATES
+
+    # Lock the organisation so two concurrent "new application" clicks cannot both pass.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if organisation.applications.filter(state__in=OPEN_STATES).exists():
+        raise InvalidInput(
+            _("This organisation already has an open application; finish or withdraw it first."),
+            field="level",
+        )
+    return Application.objects.create(organisation=organisation, level=level, created_by=actor)
+
+
+def application_submit(*, application: Application, actor: User) -> StateChange:
+    return run_transition(application, "submit", actor=actor)
+
+
+def application_return(*, application: Application, actor: User, reason: str) -> StateChange:
+    return run_transition(application, "return_for_completion", actor=actor, reason=reason)
+
+
+def application_reject(*, application: Application, actor: User, reason: str) -> StateChange:
+    return run_transition(application, "reject", actor=actor, reason=reason)
+
+
+def application_accept(*, application: Application, actor: User) -> StateChange:
+    return run_transition(application, "accept", actor=actor)
+
+
+def application_withdraw(*, application: Application, actor: User, reason: str = "") -> StateChange:
+    return run_transition(application, "withdraw", actor=actor, reason=reason)
+
+
+def application_send_back(*, application: Application, actor: User, reason: str) -> StateChange:
+    return run_transition(application, "send_back_to_experts", actor=actor, reason=reason)
+
+
+def application_propose_decision(
+    *,
+    application: Application,
+    actor: User,
+    outcome: str,
+    recommended: str = "",
+    reason: str = "",
+) -> StateChange:
+    """Propose the outcome; departing from the rules' recommendation needs a written reason.
+
+    The reason is kept both on the application and in the state change record.
+    """
+    if outcome not in Outcome.values:
+        raise InvalidInput(_("Choose GOLD, SILVER, BRONZE or no label."), field="outcome")
+    if recommended and recommended not in Outcome.values:
+        raise InvalidInput(_("Unknown recommended outcome."), field="recommended")
+    reason = reason.strip()
+    if recommended and outcome != recommended and not reason:
+        raise InvalidInput(
+            _("Departing from the recommended outcome (%(recommended)s) needs a written reason.")
+            % {"recommended": Outcome(recommended).label},
+            field="reason",
+        )
+    return run_transition(
+        application,
+        "propose_decision",
+        actor=actor,
+        reason=reason,
+        outcome=outcome,
+        recommended=recommended,
+        override_reason=reason if recommended and outcome != recommended else "",
+        proposer=actor,
+    )
+
+
+def application_confirm_decision(*, application: Application, actor: User) -> StateChange:
+    return run_transition(application, "confirm_decision", actor=actor, confirmer=actor)
+
+
+def application_reject_proposal(
+    *, application: Application, actor: User, reason: str
+) -> StateChange:
+    return run_transition(application, "reject_proposal", actor=actor, reason=reason)
+
+
+def application_certify(*, application: Application, actor: User) -> StateChange:
+    return run_transition(application, "certify", actor=actor)
+
+
+def application_close(*, application: Application, actor: User) -> StateChange:
+    return run_transition(application, "close", actor=actor)
+
+
+def application_appeal(*, application: Application, actor: User, reason: str) -> StateChange:
+    return run_transition(application, "appeal", actor=actor, reason=reason)
+
+
+def appeal_uphold(*, application: Application, actor: User, reason: str) -> StateChange:
+    return run_transition(application, "uphold_appeal", actor=actor, reason=reason)
+
+
+def appeal_dismiss(*, application: Application, actor: User, reason: str) -> StateChange:
+    return run_transition(application, "dismiss_appeal", actor=actor, reason=reason)

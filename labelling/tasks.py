@@ -1,0 +1,26 @@
+"""Celery tasks of the labelling app: thin wrappers that fetch by id and call a service."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from labelling.models import StateChange
+from labelling.notifications import deliver_notifications
+
+
+@shared_task(
+    name="labelling.send_transition_notifications",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_transition_notifications(*, state_change_id: int) -> int:
+    """E-mail the people concerned by a state change; safe to run twice."""
+    change = StateChange.objects.filter(pk=state_change_id).first()
+    if change is None:
+        return 0  # rolled back or deleted since it was queued: nothing to tell anyone
+    return deliver_notifications(change)

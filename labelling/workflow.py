@@ -1,0 +1,122 @@
+"""Running a django-fsm transition the one way every service does.
+
+Order: check the state → check the actor's permission → check the conditions → change in memory
+→ save (refused if someone changed the state meanwhile) → record the state change → queue the
+notifications for after the commit. Any refusal leaves the object and the record untouched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from labelling.conditions import unmet_details
+from labelling.exceptions import ActionForbidden, InvalidInput, StaleState, TransitionRefused
+from labelling.models import StateChange
+
+if TYPE_CHECKING:
+    from labelling.models import User
+
+
+def _state_label(obj: models.Model, state: str) -> str:
+    field = obj._meta.get_field("state")
+    return str(dict(field.flatchoices).get(state, state))
+
+
+def transition_label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def available_transitions(obj: models.Model) -> list[str]:
+    """Names of the transitions the object's current state allows (ignoring who asks)."""
+    return sorted(t.name for t in obj.get_available_state_transitions())
+
+
+def user_transitions(obj: models.Model, user: User) -> list[str]:
+    """Names of the transitions ``user`` may run now, conditions included."""
+    return sorted(t.name for t in obj.get_available_user_state_transitions(user))
+
+
+def run_transition(
+    obj: models.Model,
+    name: str,
+    *,
+    actor: User,
+    reason: str = "",
+    notify: bool = True,
+    **kwargs: Any,
+) -> StateChange:
+    """Run transition ``name`` on ``obj`` for ``actor`` and record it.
+
+    Raises ``TransitionRefused`` (wrong state or unmet condition), ``ActionForbidden`` (the actor
+    may not), ``InvalidInput`` (a required reason is missing) or ``StaleState`` (the state changed
+    since ``obj`` was loaded). Side effects: one ``StateChange`` row; after commit, the
+    notification task for it.
+    """
+    method = getattr(obj, name)
+    meta = method._django_fsm
+    source = obj.state
+    fsm_transition = meta.get_transition(source)
+    if fsm_transition is None:
+        allowed = available_transitions(obj)
+        raise TransitionRefused(
+            _("“%(action)s” is not possible while the %(object)s is %(state)s.")
+            % {
+                "action": transition_label(name),
+                "object": obj._meta.verbose_name,
+                "state": _state_label(obj, source),
+            },
+            current_state=source,
+            allowed=allowed,
+        )
+    if not meta.has_transition_perm(obj, source, actor):
+        raise ActionForbidden(
+            _("You are not allowed to “%(action)s” this %(object)s.")
+            % {"action": transition_label(name), "object": obj._meta.verbose_name}
+        )
+    unmet = [c for c in fsm_transition.conditions if not c(obj)]
+    if unmet:
+        raise TransitionRefused(
+            _("“%(action)s” is not possible yet.") % {"action": transition_label(name)},
+            current_state=source,
+            allowed=available_transitions(obj),
+            details=[line for c in unmet for line in unmet_details(obj, c)],
+        )
+    reason = (reason or "").strip()
+    if fsm_transition.custom.get("reason_required") and not reason:
+        raise InvalidInput(
+            _("A reason is required to “%(action)s”.") % {"action": transition_label(name)},
+            field="reason",
+        )
+
+    with transaction.atomic():
+        method(**kwargs)
+        try:
+            obj.save()
+        except ConcurrentTransition as exc:
+            raise StaleState(
+                _("Someone else changed this %(object)s meanwhile; reload it and try again.")
+                % {"object": obj._meta.verbose_name},
+                current_state=source,
+            ) from exc
+        change = StateChange.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            transition=name,
+            source=source,
+            target=obj.state,
+            actor=actor,
+            actor_label=actor.email,
+            reason=reason,
+        )
+        if notify:
+            from labelling.tasks import send_transition_notifications
+
+            transaction.on_commit(
+                lambda: send_transition_notifications.delay(state_change_id=change.pk)
+            )
+    return change
