@@ -4,6 +4,7 @@ Without any environment variable the site runs on a SQLite file and runs Celery 
 in-process, so ``make run`` needs neither PostgreSQL nor Redis.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -74,8 +75,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file-backed test database lets a real Celery worker process see the test data.
-    DATABASES["default"].setdefault("TEST", {})
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # A file-backed test database (one per test process) lets a real Celery worker see the data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

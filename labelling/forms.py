@@ -5,6 +5,8 @@ from labelling.models import Level, Organisation, Outcome
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [

@@ -72,3 +72,31 @@ def outsider(db):
 @pytest.fixture
 def application(organisation, manager):
     return factories.ApplicationFactory(organisation=organisation, created_by=manager)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker on the real Redis, consuming this test's tasks.
+
+    Fails (rather than skips) under CI when Redis is not there: the queue must be proven.
+    """
+    import os
+
+    from tests.worker import CeleryWorker, point_producer_at, redis_is_up, redis_url_for_this_process
+
+    broker_url = redis_url_for_this_process()
+    if not redis_is_up(broker_url):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {broker_url}")
+        pytest.skip(f"Redis is not reachable at {broker_url}")
+    import redis
+
+    redis.Redis.from_url(broker_url).flushdb()
+    worker = CeleryWorker(
+        broker_url=broker_url, mail_dir=tmp_path / "mail", log_path=tmp_path / "worker.log"
+    )
+    worker.start()
+    point_producer_at(broker_url)
+    yield worker
+    worker.stop()
+    celery_app.conf.task_always_eager = True

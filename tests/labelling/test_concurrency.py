@@ -1,0 +1,67 @@
+"""Two people acting on one application at the same moment: exactly one wins."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from labelling import services
+from labelling.exceptions import StaleState
+from labelling.models import Application, ApplicationState, StateChange
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROUNDS = 50
+
+
+def _race(application_pk: int, actions) -> list[object]:
+    """Run each action in its own thread and connection, released at the same instant."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[object] = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            application = Application.objects.get(pk=application_pk)
+            barrier.wait(timeout=10)
+            outcomes[index] = action(application)
+        except Exception as exc:  # noqa: BLE001 (the outcome under test may be any error)
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locking semantics are PostgreSQL's"
+)
+def test_conflicting_screening_decisions_never_both_win(manager, secretariat, second_secretariat):
+    for _ in range(ROUNDS):
+        application = factories.ApplicationFactory(
+            organisation=manager.organisations.first(), created_by=manager
+        )
+        services.application_submit(application=application, actor=manager)
+
+        outcomes = _race(
+            application.pk,
+            [
+                lambda app: services.application_accept(application=app, actor=secretariat),
+                lambda app: services.application_reject(
+                    application=app, actor=second_secretariat, reason="Not eligible"
+                ),
+            ],
+        )
+
+        winners = [o for o in outcomes if isinstance(o, StateChange)]
+        losers = [o for o in outcomes if isinstance(o, StaleState)]
+        assert (len(winners), len(losers)) == (1, 1), outcomes
+        application.refresh_from_db()
+        assert application.state == winners[0].target
+        assert application.state in (ApplicationState.ACCEPTED, ApplicationState.REJECTED)
+        assert application.history.exclude(transition="submit").count() == 1
