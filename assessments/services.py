@@ -10,6 +10,7 @@ from django_fsm import can_proceed
 from assessments.models import Assignment, AssignmentRole, AssignmentStatus
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import Application, ApplicationState, StateChange, User
+from labelling.rules import can
 from labelling.workflow import run_transition
 
 
@@ -18,7 +19,7 @@ def assignment_create(
     *, application: Application, expert: User, role: str, actor: User
 ) -> Assignment:
     """Invite an expert; the secretariat then confirms the team (``application_assign_experts``)."""
-    if not actor.has_perm("labelling.assign_experts", application):
+    if not can(actor, "labelling.assign_experts", application):
         raise ActionForbidden(_("Only the secretariat assigns experts."))
     if application.state != ApplicationState.ACCEPTED:
         raise TransitionRefused(
@@ -103,7 +104,9 @@ def assignment_decline(*, assignment: Assignment, actor: User, reason: str) -> A
     # The transition's permission needs the assignment still active, so it runs first.
     run_transition(application, "reopen_assignment", actor=actor, reason=reason)
     Assignment.objects.filter(pk=assignment.pk).update(
-        status=AssignmentStatus.DECLINED, responded_at=timezone.now(), decline_reason=reason
+        status=AssignmentStatus.DECLINED,
+        responded_at=timezone.now(),
+        decline_reason=reason.strip(),
     )
     assignment.refresh_from_db()
     return assignment
@@ -113,7 +116,7 @@ def assignment_decline(*, assignment: Assignment, actor: User, reason: str) -> A
 def assessment_submit(*, assignment: Assignment, actor: User) -> Assignment:
     """An expert hands in their scoring; the last one moves the application to consensus."""
     application = Application.objects.get(pk=assignment.application_id)
-    if not actor.has_perm("labelling.score_application", application) or (
+    if not can(actor, "labelling.score_application", application) or (
         assignment.expert_id != actor.pk
     ):
         raise ActionForbidden(_("This assignment is not yours."))

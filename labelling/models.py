@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from labelling import conditions
+from labelling.rules import transition_permission
 
 # ECCP validates a cluster profile only above these figures (public, see shared/domain.md).
 ECCP_MIN_MEMBERS = 15
@@ -355,7 +356,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DRAFT,
         target=S.SUBMITTED,
-        permission="labelling.submit_application",
+        permission=transition_permission("labelling.submit_application"),
         conditions=[conditions.organisation_meets_eccp_minimums],
     )
     def submit(self) -> None:
@@ -365,7 +366,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.DRAFT,
-        permission="labelling.screen_application",
+        permission=transition_permission("labelling.screen_application"),
         custom=_reason_required(),
     )
     def return_for_completion(self) -> None:
@@ -375,7 +376,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.REJECTED,
-        permission="labelling.screen_application",
+        permission=transition_permission("labelling.screen_application"),
         custom=_reason_required(),
     )
     def reject(self) -> None:
@@ -385,7 +386,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.ACCEPTED,
-        permission="labelling.screen_application",
+        permission=transition_permission("labelling.screen_application"),
     )
     def accept(self) -> None:
         """Eligible: experts can now be assigned."""
@@ -394,7 +395,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.ACCEPTED,
         target=S.EXPERTS_ASSIGNED,
-        permission="labelling.assign_experts",
+        permission=transition_permission("labelling.assign_experts"),
         conditions=[conditions.has_required_experts],
     )
     def assign_experts(self) -> None:
@@ -404,7 +405,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.EXPERTS_ASSIGNED,
         target=S.ACCEPTED,
-        permission="labelling.respond_to_assignment",
+        permission=transition_permission("labelling.respond_to_assignment"),
         custom=_reason_required(),
     )
     def reopen_assignment(self) -> None:
@@ -414,7 +415,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.EXPERTS_ASSIGNED,
         target=S.IN_ASSESSMENT,
-        permission="labelling.respond_to_assignment",
+        permission=transition_permission("labelling.respond_to_assignment"),
         conditions=[conditions.has_required_experts, conditions.all_experts_accepted],
     )
     def start_assessment(self) -> None:
@@ -424,7 +425,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.IN_ASSESSMENT,
         target=S.CONSENSUS,
-        permission="labelling.score_application",
+        permission=transition_permission("labelling.score_application"),
         conditions=[conditions.all_assessments_submitted],
     )
     def begin_consensus(self) -> None:
@@ -434,7 +435,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.CONSENSUS,
         target=S.QUALITY_REVIEW,
-        permission="labelling.settle_consensus",
+        permission=transition_permission("labelling.settle_consensus"),
     )
     def complete_consensus(self) -> None:
         """The lead expert hands the consensus to the secretariat."""
@@ -443,7 +444,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.QUALITY_REVIEW,
         target=S.CONSENSUS,
-        permission="labelling.review_quality",
+        permission=transition_permission("labelling.review_quality"),
         custom=_reason_required(),
     )
     def send_back_to_experts(self) -> None:
@@ -453,7 +454,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.QUALITY_REVIEW,
         target=S.DECISION_PROPOSED,
-        permission="labelling.decide_application",
+        permission=transition_permission("labelling.decide_application"),
     )
     def propose_decision(
         self, *, outcome: str, recommended: str, override_reason: str, proposer: User
@@ -467,7 +468,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DECISION_PROPOSED,
         target=S.DECIDED,
-        permission="labelling.confirm_decision",
+        permission=transition_permission("labelling.confirm_decision"),
     )
     def confirm_decision(self, *, confirmer: User) -> None:
         self.decided_outcome = self.proposed_outcome
@@ -478,7 +479,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DECISION_PROPOSED,
         target=S.QUALITY_REVIEW,
-        permission="labelling.confirm_decision",
+        permission=transition_permission("labelling.confirm_decision"),
         custom=_reason_required(),
     )
     def reject_proposal(self) -> None:
@@ -491,7 +492,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DECIDED,
         target=S.CERTIFIED,
-        permission="labelling.issue_certificate",
+        permission=transition_permission("labelling.issue_certificate"),
         conditions=[conditions.decided_with_label],
     )
     def certify(self) -> None:
@@ -501,7 +502,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DECIDED,
         target=S.CLOSED,
-        permission="labelling.issue_certificate",
+        permission=transition_permission("labelling.issue_certificate"),
         conditions=[conditions.decided_without_label],
     )
     def close(self) -> None:
@@ -511,7 +512,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=WITHDRAWABLE_STATES,
         target=S.WITHDRAWN,
-        permission="labelling.withdraw_application",
+        permission=transition_permission("labelling.withdraw_application"),
     )
     def withdraw(self) -> None:
         """The manager ends the application before a decision."""
@@ -520,7 +521,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=APPEALABLE_STATES,
         target=S.APPEALED,
-        permission="labelling.appeal_decision",
+        permission=transition_permission("labelling.appeal_decision"),
         conditions=[conditions.within_appeal_window],
         custom=_reason_required(),
     )
@@ -531,7 +532,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.APPEALED,
         target=S.QUALITY_REVIEW,
-        permission="labelling.decide_appeal",
+        permission=transition_permission("labelling.decide_appeal"),
         custom=_reason_required(),
     )
     def uphold_appeal(self) -> None:
@@ -549,7 +550,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.APPEALED,
         target=RETURN_VALUE(*APPEALABLE_STATES),
-        permission="labelling.decide_appeal",
+        permission=transition_permission("labelling.decide_appeal"),
         custom=_reason_required(),
     )
     def dismiss_appeal(self) -> str:

@@ -1,9 +1,11 @@
 """Every permission of the scheme, in one place.
 
-Object permissions are ``rules`` predicates checked through ``user.has_perm(perm, obj)``: the
-transitions name them, services check them, views and the API ask them. The queryset scopes
-below express the same rules for lists, so that what a person can open and what they see listed
-never disagree.
+Object permissions are ``rules`` predicates, checked only through ``can(user, perm, obj)``: the
+transitions name them, services check them, views and the API ask them. ``can`` asks the rules
+directly rather than Django's auth backends, so being a superuser (which makes Django say yes to
+everything) never lets anyone around the scheme's rules, e.g. to confirm their own proposal.
+The queryset scopes below express the same rules for lists, so that what a person can open and
+what they see listed never disagree.
 """
 
 from __future__ import annotations
@@ -87,11 +89,34 @@ def proposed_the_decision(user: User, application: Application | None) -> bool:
 
 
 @rules.predicate
+def is_about_an_application(user: User, application: Application | None) -> bool:
+    """Asked about one application. django-fsm asks a transition's permission with the object
+    and, failing that, again without it; the exclusions (assessed, proposed, took part) judge
+    one application, so a permission built on them must not be granted without it."""
+    return application is not None
+
+
+@rules.predicate
 def took_part_in_decision(user: User, application: Application | None) -> bool:
     return application is not None and user.pk in (
         application.proposed_by_id,
         application.decision_confirmed_by_id,
     )
+
+
+def can(user: User, perm: str, obj: object = None) -> bool:
+    """The one permission check of the scheme."""
+    return bool(user.is_authenticated) and rules.has_perm(perm, user, obj)
+
+
+def transition_permission(perm: str):
+    """A django-fsm ``permission=`` that always judges the object the transition runs on."""
+
+    def check(instance: object, user: User) -> bool:
+        return can(user, perm, instance)
+
+    check.perm = perm  # type: ignore[attr-defined]
+    return check
 
 
 can_view_application = is_secretariat | is_manager_of | is_assigned_expert
@@ -113,10 +138,11 @@ rules.add_perm("labelling.settle_consensus", is_expert & has_accepted_assignment
 rules.add_perm("labelling.screen_application", is_secretariat)
 rules.add_perm("labelling.assign_experts", is_secretariat)
 rules.add_perm("labelling.review_quality", is_secretariat)
-rules.add_perm("labelling.decide_application", is_secretariat & ~is_assessor)
-rules.add_perm("labelling.confirm_decision", is_secretariat & ~is_assessor & ~proposed_the_decision)
+deciding_secretariat = is_secretariat & is_about_an_application & ~is_assessor
+rules.add_perm("labelling.decide_application", deciding_secretariat)
+rules.add_perm("labelling.confirm_decision", deciding_secretariat & ~proposed_the_decision)
 rules.add_perm("labelling.issue_certificate", is_secretariat)
-rules.add_perm("labelling.decide_appeal", is_secretariat & ~is_assessor & ~took_part_in_decision)
+rules.add_perm("labelling.decide_appeal", deciding_secretariat & ~took_part_in_decision)
 rules.add_perm("labelling.view_history", can_view_application)
 
 

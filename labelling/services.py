@@ -21,6 +21,7 @@ from labelling.models import (
     StateChange,
     User,
 )
+from labelling.rules import can
 from labelling.workflow import run_transition
 
 ORGANISATION_FIELDS = {
@@ -38,7 +39,7 @@ ORGANISATION_FIELDS = {
 
 
 def _require(actor: User, perm: str, obj: Any = None) -> None:
-    if not actor.has_perm(perm, obj):
+    if not can(actor, perm, obj):
         raise ActionForbidden(_("You are not allowed to do this."))
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from labelling import selectors, services
 from labelling.forms import ApplicationCreateForm, OrganisationForm, TransitionForm
 from labelling.models import Application, ApplicationState, User
+from labelling.rules import can
 from labelling.workflow import user_transitions
 
 # Each action a person can start from an application page, and the service that does it.
@@ -112,7 +113,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("labelling.create_organisation"):
+    if not can(request.user, "labelling.create_organisation"):
         raise PermissionDenied(
             _("Only cluster managers and the secretariat register organisations.")
         )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from labelling.conditions import unmet_details
 from labelling.exceptions import ActionForbidden, InvalidInput, StaleState, TransitionRefused
@@ -45,12 +45,16 @@ def run_transition(
     obj: models.Model,
     name: str,
     *,
-    actor: User,
+    actor: User | None,
     reason: str = "",
     notify: bool = True,
+    system_label: str = "",
     **kwargs: Any,
 ) -> StateChange:
     """Run transition ``name`` on ``obj`` for ``actor`` and record it.
+
+    ``actor=None`` is for the system itself (a periodic task, a loader): it needs a
+    ``system_label`` that names the process in the record, and no permission applies.
 
     Raises ``TransitionRefused`` (wrong state or unmet condition), ``ActionForbidden`` (the actor
     may not), ``InvalidInput`` (a required reason is missing) or ``StaleState`` (the state changed
@@ -73,7 +77,9 @@ def run_transition(
             current_state=source,
             allowed=allowed,
         )
-    if not meta.has_transition_perm(obj, source, actor):
+    if actor is None and not system_label:
+        raise ValueError("A transition without an actor must name the system process.")
+    if actor is not None and not meta.has_transition_perm(obj, source, actor):
         raise ActionForbidden(
             _("You are not allowed to “%(action)s” this %(object)s.")
             % {"action": transition_label(name), "object": obj._meta.verbose_name}
@@ -94,7 +100,15 @@ def run_transition(
         )
 
     with transaction.atomic():
-        method(**kwargs)
+        try:
+            method(**kwargs)
+        except TransitionNotAllowed as exc:
+            # A condition that held a moment ago (e.g. a deadline) no longer does.
+            raise TransitionRefused(
+                _("“%(action)s” is no longer possible.") % {"action": transition_label(name)},
+                current_state=source,
+                allowed=available_transitions(obj),
+            ) from exc
         try:
             obj.save()
         except ConcurrentTransition as exc:
@@ -110,7 +124,7 @@ def run_transition(
             source=source,
             target=obj.state,
             actor=actor,
-            actor_label=actor.email,
+            actor_label=actor.email if actor is not None else f"system: {system_label}",
             reason=reason,
         )
         if notify:

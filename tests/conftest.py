@@ -82,7 +82,12 @@ def celery_worker_process(transactional_db, tmp_path):
     """
     import os
 
-    from tests.worker import CeleryWorker, point_producer_at, redis_is_up, redis_url_for_this_process
+    from tests.worker import (
+        CeleryWorker,
+        point_producer_at,
+        redis_is_up,
+        redis_url_for_this_process,
+    )
 
     broker_url = redis_url_for_this_process()
     if not redis_is_up(broker_url):

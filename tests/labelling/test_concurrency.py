@@ -25,7 +25,7 @@ def _race(application_pk: int, actions) -> list[object]:
             application = Application.objects.get(pk=application_pk)
             barrier.wait(timeout=10)
             outcomes[index] = action(application)
-        except Exception as exc:  # noqa: BLE001 (the outcome under test may be any error)
+        except Exception as exc:  # the outcome under test may be any error
             outcomes[index] = exc
         finally:
             connections.close_all()

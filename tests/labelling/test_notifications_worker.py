@@ -22,6 +22,12 @@ def _submittable_application(name: str):
     return application, manager
 
 
+def _submit_then_roll_back(application, actor):
+    with transaction.atomic():
+        services.application_submit(application=application, actor=actor)
+        raise Rollback
+
+
 def test_worker_delivers_the_notification_of_a_transition(celery_worker_process):
     secretariat = factories.SecretariatFactory(email="desk@example.org")
     application, manager = _submittable_application("Delivered Cluster")
@@ -40,9 +46,8 @@ def test_rolled_back_transition_sends_nothing(celery_worker_process):
     rolled_back, manager = _submittable_application("Rolled Back Cluster")
     committed, other_manager = _submittable_application("Committed Cluster")
 
-    with pytest.raises(Rollback), transaction.atomic():
-        services.application_submit(application=rolled_back, actor=manager)
-        raise Rollback
+    with pytest.raises(Rollback):
+        _submit_then_roll_back(rolled_back, manager)
     # A committed transition queued after the rolled-back one: once its mail is out, the
     # worker has drained the queue, so anything from the rolled-back one would be there too.
     services.application_submit(application=committed, actor=other_manager)

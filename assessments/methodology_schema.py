@@ -1,0 +1,174 @@
+"""The methodology file format (YAML or JSON), validated before anything is stored.
+
+A scheme owner replaces the methodology by writing such a file; ``load_methodology`` refuses a
+file with any error, naming the offending field, and stores nothing from it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assessments.engine import LIGHT_RANK, Light, ValueType
+
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+#: The range of values each value type accepts.
+VALUE_RANGES: dict[ValueType, tuple[Decimal, Decimal | None]] = {
+    ValueType.COUNT: (Decimal(0), None),
+    ValueType.PERCENTAGE: (Decimal(0), Decimal(100)),
+    ValueType.AMOUNT: (Decimal(0), None),
+    ValueType.YES_NO: (Decimal(0), Decimal(1)),
+    ValueType.RUBRIC: (Decimal(0), Decimal(3)),
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BandIn(Strict):
+    lower: Decimal = Field(alias="from")
+    light: Light
+    points: int = Field(ge=0)
+
+
+class IndicatorIn(Strict):
+    code: Code
+    dimension: Code
+    title: str = Field(min_length=1, max_length=300)
+    guidance: str = ""
+    evidence: str = ""
+    value_type: ValueType
+    unit: str = ""
+    bands: list[BandIn] = Field(min_length=1)
+    threshold: Decimal
+    weight: Decimal = Field(default=Decimal(1), gt=0)
+    minimum_requirement: bool = False
+    sets: list[Literal["bronze", "gold"]] = Field(min_length=1)
+    rubric: list[str] = Field(default_factory=list)
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def bands_rise_with_the_value(self) -> IndicatorIn:
+        low, high = VALUE_RANGES[self.value_type]
+        if self.bands[0].lower != low:
+            raise ValueError(f"bands: the first band must start at {low}, the lowest value")
+        for before, after in zip(self.bands, self.bands[1:], strict=False):
+            if after.lower <= before.lower:
+                raise ValueError(
+                    f"bands: band overlap: a band starting at {after.lower} follows one "
+                    f"starting at {before.lower}; bands must start at rising values"
+                )
+            if after.points < before.points or LIGHT_RANK[after.light] < LIGHT_RANK[before.light]:
+                raise ValueError(
+                    f"bands: the band from {after.lower} gives fewer points or a worse light "
+                    "than the one below it; a higher value must never score lower"
+                )
+        for band in self.bands:
+            if high is not None and band.lower > high:
+                raise ValueError(f"bands: a band starts at {band.lower}, above the maximum {high}")
+        if self.threshold < low or (high is not None and self.threshold > high):
+            raise ValueError(f"threshold: {self.threshold} is outside the range of the value type")
+        if self.value_type == ValueType.RUBRIC and len(self.rubric) != 4:
+            raise ValueError("rubric: a rubric indicator describes its 4 levels (0 to 3)")
+        return self
+
+
+class LabelRulesIn(Strict):
+    gold_min_score_pct: Decimal = Field(default=Decimal(80), gt=0, le=100)
+    gold_min_expert_countries: int = Field(default=2, ge=1)
+    silver_min_improvement_areas: int = Field(default=3, ge=0)
+    silver_prior_bronze_min_months: int = Field(default=18, ge=0)
+    silver_prior_bronze_max_months: int = Field(default=24, ge=0)
+
+    @model_validator(mode="after")
+    def window_is_ordered(self) -> LabelRulesIn:
+        if self.silver_prior_bronze_min_months > self.silver_prior_bronze_max_months:
+            raise ValueError(
+                "silver_prior_bronze_min_months is after silver_prior_bronze_max_months"
+            )
+        return self
+
+
+class DimensionIn(Strict):
+    code: Code
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+
+
+class MethodologyIn(Strict):
+    code: Code
+    version: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    validity_months: int = Field(default=24, ge=1, le=60)
+    label_rules: LabelRulesIn = Field(default_factory=LabelRulesIn)
+    dimensions: list[DimensionIn] = Field(min_length=1)
+    indicators: list[IndicatorIn] = Field(min_length=1)
+
+    @field_validator("dimensions")
+    @classmethod
+    def dimension_codes_unique(cls, dimensions: list[DimensionIn]) -> list[DimensionIn]:
+        codes = [d.code for d in dimensions]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate dimension code(s): {', '.join(duplicates)}")
+        return dimensions
+
+    @model_validator(mode="after")
+    def indicators_refer_to_known_dimensions(self) -> MethodologyIn:
+        known = {d.code for d in self.dimensions}
+        seen: set[str] = set()
+        for position, indicator in enumerate(self.indicators):
+            where = f"indicators[{position}] ({indicator.code})"
+            if indicator.dimension not in known:
+                raise ValueError(
+                    f"{where}.dimension: unknown dimension {indicator.dimension!r}; "
+                    f"known: {', '.join(sorted(known))}"
+                )
+            if indicator.code in seen:
+                raise ValueError(f"{where}.code: duplicate indicator code")
+            seen.add(indicator.code)
+        return self
+
+
+class MethodologyFileError(ValueError):
+    """A methodology file that cannot be loaded; the message names the problem and the field."""
+
+
+def _location(data: dict, loc: tuple) -> str:
+    parts = []
+    node = data
+    for step in loc:
+        if isinstance(step, int):
+            code = (
+                node[step].get("code")
+                if isinstance(node, list) and isinstance(node[step], dict)
+                else None
+            )
+            parts.append(f"[{step}]" + (f" ({code})" if code else ""))
+        else:
+            parts.append(f".{step}" if parts else str(step))
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return "".join(parts)
+
+
+def parse_methodology(data: object) -> MethodologyIn:
+    """Validate parsed YAML/JSON; raise ``MethodologyFileError`` listing every problem."""
+    if not isinstance(data, dict):
+        raise MethodologyFileError("The file must hold a mapping with code, version, dimensions …")
+    try:
+        return MethodologyIn.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = _location(data, tuple(error["loc"])) or "file"
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {message}")
+        raise MethodologyFileError("; ".join(problems)) from exc

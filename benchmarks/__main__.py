@@ -1,0 +1,13 @@
+"""``python -m benchmarks``: runs every benchmark on a throwaway database and prints ratios."""
+
+from benchmarks.harness import setup_django, throwaway_database
+
+setup_django()
+
+from benchmarks import transitions  # noqa: E402 (Django must be set up first)
+
+BENCHMARKS = [transitions]
+
+with throwaway_database():
+    for benchmark in BENCHMARKS:
+        print(benchmark.run(), flush=True)
