@@ -30,7 +30,7 @@ class Strict(BaseModel):
 
 
 class BandIn(Strict):
-    lower: Decimal = Field(alias="from")
+    lower: Decimal = Field(alias="from", decimal_places=2, max_digits=14)
     light: Light
     points: int = Field(ge=0)
 
@@ -42,14 +42,14 @@ class IndicatorIn(Strict):
     guidance: str = ""
     evidence: str = ""
     value_type: ValueType
-    unit: str = ""
+    unit: str = Field(default="", max_length=40)
     bands: list[BandIn] = Field(min_length=1)
-    threshold: Decimal
-    weight: Decimal = Field(default=Decimal(1), gt=0)
+    threshold: Decimal = Field(decimal_places=2, max_digits=14)
+    weight: Decimal = Field(default=Decimal(1), gt=0, decimal_places=2, max_digits=5)
     minimum_requirement: bool = False
     sets: list[Literal["bronze", "gold"]] = Field(min_length=1)
     rubric: list[str] = Field(default_factory=list)
-    source: str = Field(min_length=1)
+    source: str = Field(min_length=1, max_length=300)
 
     @model_validator(mode="after")
     def bands_rise_with_the_value(self) -> IndicatorIn:
@@ -168,7 +168,11 @@ def parse_methodology(data: object) -> MethodologyIn:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            where = _location(data, tuple(error["loc"])) or "file"
+            where = _location(data, tuple(error["loc"]))
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"{where}: {message}")
+            # A validator of a whole object names the field itself ("bands: …"): join the two.
+            field, sep, rest = message.partition(": ")
+            if where and sep and field.isidentifier():
+                where, message = f"{where}.{field}", rest
+            problems.append(f"{where}: {message}" if where else message)
         raise MethodologyFileError("; ".join(problems)) from exc

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assignment
@@ -64,6 +65,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "legal_name"]
     filter_horizontal = ["sectors"]
     inlines = [MembershipInline]
+    # As in the site's own form; Django 6 makes https the default for a URL without a scheme.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Membership)

@@ -56,23 +56,33 @@ def recipients_for(change: StateChange) -> list[User]:
     return sorted(people.values(), key=lambda u: u.email)
 
 
+def application_url(application: Application) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("application_detail", args=[application.pk])
+
+
+def render_mail(template: str, recipient: User, context: dict) -> tuple[str, str]:
+    """Subject (the first line) and body of an e-mail template, in the recipient's language."""
+    with translation.override(recipient.language):
+        text = render_to_string(template, {"recipient": recipient, **context})
+    subject, _sep, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
 def render_notification(change: StateChange, recipient: User) -> tuple[str, str]:
     """Subject and body of the e-mail about ``change`` for ``recipient``."""
     application = change.subject
     with translation.override(recipient.language):
-        text = render_to_string(
-            f"emails/transitions/{change.transition}.txt",
-            {
-                "change": change,
-                "recipient": recipient,
-                "application": application,
-                "state_label": application.get_state_display(),
-                "url": settings.SITE_URL.rstrip("/")
-                + reverse("application_detail", args=[application.pk]),
-            },
-        )
-    subject, _sep, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+        state_label = str(application.get_state_display())
+    return render_mail(
+        f"emails/transitions/{change.transition}.txt",
+        recipient,
+        {
+            "change": change,
+            "application": application,
+            "state_label": state_label,
+            "url": application_url(application),
+        },
+    )
 
 
 def deliver_notifications(change: StateChange) -> int:

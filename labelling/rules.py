@@ -146,6 +146,18 @@ rules.add_perm("labelling.decide_appeal", deciding_secretariat & ~took_part_in_d
 rules.add_perm("labelling.view_history", can_view_application)
 
 
+@rules.predicate
+def is_draft(user: User, application: Application | None) -> bool:
+    return application is not None and application.state == "draft"
+
+
+# Methodology and self-assessment.
+rules.add_perm("assessments.publish_methodology", is_secretariat)
+rules.add_perm("assessments.edit_self_assessment", is_manager_of & is_draft)
+rules.add_perm("assessments.view_self_assessment", can_view_application)
+rules.add_perm("assessments.answer_question", is_manager_of)
+
+
 def visible_applications(user: User, queryset: QuerySet | None = None) -> QuerySet:
     """The applications ``user`` may open: the list form of ``labelling.view_application``."""
     from assessments.models import AssignmentStatus

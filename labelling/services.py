@@ -22,7 +22,7 @@ from labelling.models import (
     User,
 )
 from labelling.rules import can
-from labelling.workflow import run_transition
+from labelling.workflow import record_creation, run_transition
 
 ORGANISATION_FIELDS = {
     "name",
@@ -105,7 +105,11 @@ def application_create(*, organisation: Organisation, level: str, actor: User) -
             _("This organisation already has an open application; finish or withdraw it first."),
             field="level",
         )
-    return Application.objects.create(organisation=organisation, level=level, created_by=actor)
+    application = Application.objects.create(
+        organisation=organisation, level=level, created_by=actor
+    )
+    record_creation(application, actor=actor)
+    return application
 
 
 def application_submit(*, application: Application, actor: User) -> StateChange:

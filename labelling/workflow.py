@@ -134,3 +134,16 @@ def run_transition(
                 lambda: send_transition_notifications.delay(state_change_id=change.pk)
             )
     return change
+
+
+def record_creation(obj: models.Model, *, actor: User) -> StateChange:
+    """The first row of an object's history: created, in its initial state."""
+    return StateChange.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        transition="create",
+        source="",
+        target=obj.state,
+        actor=actor,
+        actor_label=actor.email,
+    )

@@ -1,0 +1,126 @@
+"""Loading and publishing methodology versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import yaml
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.methodology_schema import MethodologyFileError, parse_methodology
+from assessments.models import Dimension, Indicator, MethodologyVersion
+from labelling.exceptions import InvalidInput
+from labelling.models import User
+from labelling.workflow import run_transition
+
+
+def _read(path: Path) -> tuple[object, str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MethodologyFileError(f"{path}: cannot be read ({exc.strerror})") from exc
+    try:
+        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+    except (json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise MethodologyFileError(f"{path.name}: not valid YAML/JSON: {exc}") from exc
+    return data, hashlib.sha256(raw).hexdigest()
+
+
+@transaction.atomic
+def methodology_load(
+    *, path: Path, actor: User | None = None, publish: bool = True
+) -> MethodologyVersion:
+    """Validate the file, store it as a new version and publish it; on any error store nothing.
+
+    Raises ``MethodologyFileError`` naming the offending field, or ``InvalidInput`` when the
+    code and version already exist (a published version never changes: use a new version).
+    """
+    data, digest = _read(path)
+    spec = parse_methodology(data)
+    if MethodologyVersion.objects.filter(code=spec.code, version=spec.version).exists():
+        raise InvalidInput(
+            _(
+                "Methodology %(code)s version %(version)s already exists; "
+                "give the file a new version."
+            )
+            % {"code": spec.code, "version": spec.version},
+            field="version",
+        )
+    rules = spec.label_rules
+    try:
+        version = MethodologyVersion.objects.create(
+            code=spec.code,
+            version=spec.version,
+            name=spec.name,
+            description=spec.description,
+            validity_months=spec.validity_months,
+            gold_min_score_pct=rules.gold_min_score_pct,
+            gold_min_expert_countries=rules.gold_min_expert_countries,
+            silver_min_improvement_areas=rules.silver_min_improvement_areas,
+            silver_prior_bronze_min_months=rules.silver_prior_bronze_min_months,
+            silver_prior_bronze_max_months=rules.silver_prior_bronze_max_months,
+            source_sha256=digest,
+        )
+    except IntegrityError as exc:  # a concurrent load of the same version
+        raise InvalidInput(_("This methodology version already exists."), field="version") from exc
+    dimensions = {
+        d.code: Dimension.objects.create(
+            methodology=version, code=d.code, title=d.title, description=d.description, order=i
+        )
+        for i, d in enumerate(spec.dimensions)
+    }
+    Indicator.objects.bulk_create(
+        Indicator(
+            methodology=version,
+            dimension=dimensions[i.dimension],
+            code=i.code,
+            title=i.title,
+            guidance=i.guidance,
+            evidence_required=i.evidence,
+            value_type=i.value_type,
+            unit=i.unit,
+            bands=[
+                {"from": str(b.lower), "light": b.light.value, "points": b.points} for b in i.bands
+            ],
+            threshold=i.threshold,
+            weight=i.weight,
+            minimum_requirement=i.minimum_requirement,
+            in_bronze_set="bronze" in i.sets,
+            in_gold_set="gold" in i.sets,
+            rubric=i.rubric,
+            source=i.source,
+            order=position,
+        )
+        for position, i in enumerate(spec.indicators)
+    )
+    if publish:
+        methodology_publish(methodology=version, actor=actor)
+    return version
+
+
+def methodology_publish(
+    *, methodology: MethodologyVersion, actor: User | None
+) -> MethodologyVersion:
+    """Freeze the version; from now on new applications are pinned to it."""
+    run_transition(
+        methodology,
+        "publish",
+        actor=actor,
+        system_label="load_methodology" if actor is None else "",
+        notify=False,
+        at=timezone.now(),
+    )
+    return methodology
+
+
+def current_methodology() -> MethodologyVersion | None:
+    """The most recently published version: the one a new application is pinned to."""
+    return (
+        MethodologyVersion.objects.filter(state="published")
+        .order_by("-published_at", "-pk")
+        .first()
+    )

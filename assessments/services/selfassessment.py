@@ -1,0 +1,130 @@
+"""The manager's self-assessment: answers, improvement areas, and what is still missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import ImprovementArea, Indicator, SelfAssessmentAnswer
+from assessments.values import clean_value
+from labelling.exceptions import ActionForbidden, InvalidInput
+from labelling.models import Application, Level, User
+from labelling.rules import can
+
+
+def _require_editable(application: Application, actor: User) -> None:
+    if not can(actor, "assessments.edit_self_assessment", application):
+        raise ActionForbidden(
+            _("Only the organisation's managers can edit the self-assessment, while it is a draft.")
+        )
+
+
+def required_indicators(application: Application):
+    """The indicators the applied-for level is assessed on (BRONZE set, or GOLD set)."""
+    indicators = application.methodology.indicators.select_related("dimension").order_by("order")
+    if application.level == Level.BRONZE:
+        return indicators.filter(in_bronze_set=True)
+    return indicators.filter(in_gold_set=True)
+
+
+@transaction.atomic
+def answer_save(
+    *, application: Application, indicator: Indicator, actor: User, value: object, comment: str = ""
+) -> SelfAssessmentAnswer:
+    """Save (or overwrite) one answer; partial work is fine until submission."""
+    _require_editable(application, actor)
+    if indicator.methodology_id != application.methodology_id:
+        raise InvalidInput(
+            _("This indicator is not part of the application's methodology."), field="indicator"
+        )
+    answer, _created = SelfAssessmentAnswer.objects.update_or_create(
+        application=application,
+        indicator=indicator,
+        defaults={
+            "value": clean_value(indicator.value_type, value),
+            "comment": (comment or "").strip(),
+            "updated_by": actor,
+        },
+    )
+    return answer
+
+
+@transaction.atomic
+def improvement_area_add(
+    *, application: Application, actor: User, title: str, description: str, effect: str
+) -> ImprovementArea:
+    _require_editable(application, actor)
+    fields = {"title": title, "description": description, "effect": effect}
+    for name, text in fields.items():
+        if not (text or "").strip():
+            raise InvalidInput(_("This field is required."), field=name)
+    return ImprovementArea.objects.create(
+        application=application, **{k: v.strip() for k, v in fields.items()}
+    )
+
+
+@transaction.atomic
+def improvement_area_remove(*, area: ImprovementArea, actor: User) -> None:
+    _require_editable(area.application, actor)
+    area.delete()
+
+
+@dataclass(frozen=True)
+class DimensionProgress:
+    code: str
+    title: str
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+def self_assessment_progress(application: Application) -> list[DimensionProgress]:
+    answered = set(
+        application.answers.filter(value__isnull=False).values_list("indicator_id", flat=True)
+    )
+    progress: dict[str, list] = {}
+    for indicator in required_indicators(application):
+        row = progress.setdefault(indicator.dimension.code, [indicator.dimension.title, 0, 0])
+        row[1] += indicator.pk in answered
+        row[2] += 1
+    return [DimensionProgress(code, t, a, n) for code, (t, a, n) in progress.items()]
+
+
+def self_assessment_gaps(application: Application) -> list[str]:
+    """What keeps the self-assessment from being submitted, one sentence each (empty: complete)."""
+    answered = set(
+        application.answers.filter(value__isnull=False).values_list("indicator_id", flat=True)
+    )
+    with_evidence = set(
+        application.evidence.filter(indicator__isnull=False).values_list("indicator_id", flat=True)
+    )
+    gaps = []
+    for indicator in required_indicators(application):
+        if indicator.pk not in answered:
+            gaps.append(
+                _("%(code)s %(title)s: no value yet.")
+                % {"code": indicator.code, "title": indicator.title}
+            )
+        if indicator.requires_evidence and indicator.pk not in with_evidence:
+            gaps.append(
+                _("%(code)s %(title)s: evidence missing (%(evidence)s).")
+                % {
+                    "code": indicator.code,
+                    "title": indicator.title,
+                    "evidence": indicator.evidence_required,
+                }
+            )
+    if application.level == Level.SILVER:
+        needed = application.methodology.silver_min_improvement_areas
+        have = application.improvement_areas.count()
+        if have < needed:
+            gaps.append(
+                _("SILVER needs at least %(needed)d improvement areas; %(have)d given.")
+                % {"needed": needed, "have": have}
+            )
+    return gaps

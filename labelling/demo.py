@@ -1,0 +1,488 @@
+"""Demo data: a person in every role, cluster organisations, and applications in every state.
+
+Applications reach their state only through the services, the way people would move them, so
+each one carries a real audit trail and queues its notifications like any other. Running the
+seed again changes nothing: people are looked up by e-mail, sectors by code, and an
+organisation that already exists is skipped together with its applications.
+``manage.py seed_demo`` is the command over this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from assessments import services as assessment_services
+from assessments.models import AssignmentRole, AssignmentStatus
+from labelling import services
+from labelling.models import (
+    Application,
+    ApplicationState,
+    Level,
+    Organisation,
+    Outcome,
+    Sector,
+    User,
+)
+
+S = ApplicationState
+
+#: Every demo person logs in with this password (shown on the console after seeding).
+DEMO_PASSWORD = "demo-labels-2026"
+
+MANAGER = "manager@demo.test"
+MANAGER_2 = "manager2@demo.test"
+EXPERT_DE = "expert@demo.test"
+EXPERT_FR = "expert2@demo.test"
+SECRETARIAT = "secretariat@demo.test"
+SECRETARIAT_2 = "secretariat2@demo.test"
+
+WITHDRAW_REASON = "Postponed: the cluster management team is being reorganised this year."
+REJECT_REASON = (
+    "The cluster is not yet validated on the European Cluster Collaboration Platform; "
+    "please complete the ECCP profile and apply again."
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    role: str
+    country: str = ""
+    is_cluster_manager: bool = False
+    is_expert: bool = False
+    is_secretariat: bool = False
+    is_staff: bool = False
+    is_superuser: bool = False
+
+    def account_fields(self) -> dict[str, object]:
+        return {
+            "full_name": self.full_name,
+            "country": self.country,
+            "is_cluster_manager": self.is_cluster_manager,
+            "is_expert": self.is_expert,
+            "is_secretariat": self.is_secretariat,
+            "is_staff": self.is_staff,
+            "is_superuser": self.is_superuser,
+        }
+
+
+def _manager(email: str, full_name: str, country: str) -> DemoUser:
+    return DemoUser(email, full_name, "cluster manager", country, is_cluster_manager=True)
+
+
+USERS: tuple[DemoUser, ...] = (
+    _manager(MANAGER, "Anna Weber", "DE"),
+    _manager(MANAGER_2, "Piotr Nowak", "PL"),
+    _manager("manager3@demo.test", "Lotte Peeters", "BE"),
+    _manager("manager4@demo.test", "Mads Jensen", "DK"),
+    _manager("manager5@demo.test", "Laia Puig", "ES"),
+    _manager("manager6@demo.test", "Giulia Ferrari", "IT"),
+    _manager("manager7@demo.test", "Stefan Huber", "AT"),
+    DemoUser(EXPERT_DE, "Klaus Richter", "expert", "DE", is_expert=True),
+    DemoUser(EXPERT_FR, "Claire Dubois", "expert", "FR", is_expert=True),
+    DemoUser(
+        SECRETARIAT,
+        "Elena Vogt",
+        "secretariat (superuser)",
+        "BE",
+        is_secretariat=True,
+        is_staff=True,
+        is_superuser=True,
+    ),
+    DemoUser(
+        SECRETARIAT_2, "Jonas Lindqvist", "secretariat", "BE", is_secretariat=True, is_staff=True
+    ),
+)
+
+SECTORS: tuple[tuple[str, str], ...] = (
+    ("health", "Health and life sciences"),
+    ("mobility", "Mobility and automotive"),
+    ("energy", "Energy"),
+    ("digital", "Digital and ICT"),
+    ("food", "Food and agriculture"),
+    ("materials", "Advanced materials"),
+    ("maritime", "Maritime and blue economy"),
+    ("photonics", "Photonics and optics"),
+    ("circular-economy", "Circular economy"),
+)
+
+
+@dataclass(frozen=True)
+class DemoApplication:
+    """An application and the state the seed walks it to.
+
+    ``experts`` are e-mails, lead first (GOLD needs two from different countries).
+    ``leave_from`` is the state a WITHDRAWN application is withdrawn from.
+    """
+
+    level: str
+    state: str
+    experts: tuple[str, ...] = (EXPERT_DE,)
+    leave_from: str = S.DRAFT
+
+    @property
+    def outcome(self) -> str:
+        """The decision taken when the walk gets that far: the level applied for, or none."""
+        return Outcome.NONE if self.state == S.CLOSED else self.level
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    name: str
+    legal_name: str
+    country: str
+    region: str
+    founded_year: int
+    members: tuple[int, int, int]  # companies, research and education, public and others
+    management_fte: Decimal
+    sectors: tuple[str, ...]
+    manager: str
+    applications: tuple[DemoApplication, ...] = ()
+
+    def profile(self) -> dict[str, object]:
+        slug = self.name.lower().replace(" ", "-")
+        companies, research, public = self.members
+        return {
+            "name": self.name,
+            "legal_name": self.legal_name,
+            "country": self.country,
+            "region": self.region,
+            "website": f"https://{slug}.example.org",
+            "founded_year": self.founded_year,
+            "members_companies": companies,
+            "members_research": research,
+            "members_public": public,
+            "management_fte": self.management_fte,
+        }
+
+
+GOLD_TEAM = (EXPERT_DE, EXPERT_FR)
+
+# One open application per organisation at a time (the services refuse a second), so closed
+# applications come first and each organisation holds at most one open one.
+ORGANISATIONS: tuple[DemoOrganisation, ...] = (
+    DemoOrganisation(
+        "Bavarian Mobility Cluster",
+        "Bavarian Mobility Cluster e.V.",
+        "DE",
+        "DE21",
+        2006,
+        (112, 14, 6),
+        Decimal("6.5"),
+        ("mobility", "digital"),
+        MANAGER,
+        (
+            DemoApplication(Level.GOLD, S.CERTIFIED, GOLD_TEAM),
+            DemoApplication(Level.GOLD, S.DRAFT),  # the renewal, in preparation
+        ),
+    ),
+    DemoOrganisation(
+        "Rhine-Neckar Health Cluster",
+        "Rhine-Neckar Health Cluster GmbH",
+        "DE",
+        "DE12",
+        2011,
+        (64, 11, 4),
+        Decimal("3.0"),
+        ("health",),
+        MANAGER,
+        (DemoApplication(Level.SILVER, S.IN_ASSESSMENT, (EXPERT_FR,)),),
+    ),
+    DemoOrganisation(
+        "Baltic Maritime Cluster",
+        "Stowarzyszenie Bałtycki Klaster Morski",
+        "PL",
+        "PL63",
+        2013,
+        (38, 7, 5),
+        Decimal("2.0"),
+        ("maritime", "energy"),
+        MANAGER_2,
+        (
+            DemoApplication(Level.BRONZE, S.CLOSED),
+            DemoApplication(Level.BRONZE, S.DECISION_PROPOSED, (EXPERT_FR,)),
+        ),
+    ),
+    DemoOrganisation(
+        "Flanders Clean Energy Cluster",
+        "Flanders Clean Energy Cluster vzw",
+        "BE",
+        "BE21",
+        2015,
+        (57, 9, 8),
+        Decimal("4.0"),
+        ("energy", "circular-economy"),
+        "manager3@demo.test",
+        (
+            DemoApplication(Level.GOLD, S.WITHDRAWN, GOLD_TEAM, leave_from=S.EXPERTS_ASSIGNED),
+            DemoApplication(Level.BRONZE, S.QUALITY_REVIEW),
+        ),
+    ),
+    DemoOrganisation(
+        "Nordic Food Innovation Cluster",
+        "Foreningen Nordic Food Innovation Cluster",
+        "DK",
+        "DK04",
+        2014,
+        (41, 6, 3),
+        Decimal("2.5"),
+        ("food",),
+        "manager4@demo.test",
+        (DemoApplication(Level.BRONZE, S.CONSENSUS, (EXPERT_FR,)),),
+    ),
+    DemoOrganisation(
+        "Catalan Advanced Materials Cluster",
+        "Associació Clúster de Materials Avançats de Catalunya",
+        "ES",
+        "ES51",
+        2009,
+        (73, 12, 2),
+        Decimal("3.5"),
+        ("materials", "circular-economy"),
+        "manager5@demo.test",
+        (
+            DemoApplication(Level.BRONZE, S.REJECTED),
+            DemoApplication(Level.BRONZE, S.SUBMITTED),
+        ),
+    ),
+    DemoOrganisation(
+        "Piedmont Digital Industry Cluster",
+        "Associazione Piemonte Digital Industry Cluster",
+        "IT",
+        "ITC1",
+        2010,
+        (95, 10, 4),
+        Decimal("5.0"),
+        ("digital", "mobility"),
+        "manager6@demo.test",
+        (DemoApplication(Level.SILVER, S.ACCEPTED),),
+    ),
+    DemoOrganisation(
+        "Danube Photonics Cluster",
+        "Danube Photonics Cluster GmbH",
+        "AT",
+        "AT31",
+        2008,
+        (18, 5, 0),
+        Decimal("1.0"),
+        ("photonics", "materials"),
+        "manager7@demo.test",
+        (DemoApplication(Level.BRONZE, S.EXPERTS_ASSIGNED),),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Crew:
+    """Who moves one application along: its manager, the secretariat, its experts (lead first).
+
+    ``secretariat`` screens, assigns, proposes and issues; ``second_secretariat`` confirms, so
+    the decision is taken by two people of whom neither assessed the application.
+    """
+
+    manager: User
+    secretariat: User
+    second_secretariat: User
+    experts: tuple[User, ...]
+
+
+Step = Callable[[Application, Crew, str], object]
+
+
+def _submit(application: Application, crew: Crew, outcome: str) -> None:
+    services.application_submit(application=application, actor=crew.manager)
+
+
+def _accept(application: Application, crew: Crew, outcome: str) -> None:
+    services.application_accept(application=application, actor=crew.secretariat)
+
+
+def _assign_experts(application: Application, crew: Crew, outcome: str) -> None:
+    for index, expert in enumerate(crew.experts):
+        assessment_services.assignment_create(
+            application=application,
+            expert=expert,
+            role=AssignmentRole.LEAD if index == 0 else AssignmentRole.SECOND,
+            actor=crew.secretariat,
+        )
+    assessment_services.application_assign_experts(application=application, actor=crew.secretariat)
+
+
+def _experts_accept(application: Application, crew: Crew, outcome: str) -> None:
+    """Each expert declares no conflict and accepts; the last acceptance starts the assessment."""
+    invited = application.assignments.filter(status=AssignmentStatus.INVITED)
+    for assignment in invited.select_related("expert"):
+        assessment_services.assignment_accept(
+            assignment=assignment, actor=assignment.expert, no_conflict_declared=True
+        )
+
+
+def _experts_submit(application: Application, crew: Crew, outcome: str) -> None:
+    """Each expert hands in their scoring; the last one moves the application to consensus."""
+    pending = application.assignments.filter(
+        status=AssignmentStatus.ACCEPTED, scores_submitted_at__isnull=True
+    )
+    for assignment in pending.select_related("expert"):
+        assessment_services.assessment_submit(assignment=assignment, actor=assignment.expert)
+
+
+def _complete_consensus(application: Application, crew: Crew, outcome: str) -> None:
+    assessment_services.consensus_complete(application=application, actor=crew.experts[0])
+
+
+def _propose(application: Application, crew: Crew, outcome: str) -> None:
+    services.application_propose_decision(
+        application=application, actor=crew.secretariat, outcome=outcome, recommended=outcome
+    )
+
+
+def _confirm(application: Application, crew: Crew, outcome: str) -> None:
+    services.application_confirm_decision(application=application, actor=crew.second_secretariat)
+
+
+def _issue(application: Application, crew: Crew, outcome: str) -> None:
+    """Certify a label, or close the application when none was awarded."""
+    if application.decided_outcome == Outcome.NONE:
+        services.application_close(application=application, actor=crew.secretariat)
+    else:
+        services.application_certify(application=application, actor=crew.secretariat)
+
+
+#: The usual way forward from each state, up to the certificate or the closing.
+NEXT_STEP: dict[str, Step] = {
+    S.DRAFT: _submit,
+    S.SUBMITTED: _accept,
+    S.ACCEPTED: _assign_experts,
+    S.EXPERTS_ASSIGNED: _experts_accept,
+    S.IN_ASSESSMENT: _experts_submit,
+    S.CONSENSUS: _complete_consensus,
+    S.QUALITY_REVIEW: _propose,
+    S.DECISION_PROPOSED: _confirm,
+    S.DECIDED: _issue,
+}
+
+
+def walk_application(
+    application: Application,
+    *,
+    to: str,
+    crew: Crew,
+    outcome: str = "",
+    leave_from: str = S.DRAFT,
+) -> Application:
+    """Move ``application`` through the services until it is in state ``to``.
+
+    ``outcome`` is the decision taken on the way (by default the level applied for). REJECTED
+    is reached by screening out a submitted application, WITHDRAWN by the manager withdrawing
+    in state ``leave_from``. Side effects: every step's records and queued notifications.
+    """
+    if to == S.REJECTED:
+        walk_application(application, to=S.SUBMITTED, crew=crew)
+        services.application_reject(
+            application=application, actor=crew.secretariat, reason=REJECT_REASON
+        )
+    elif to == S.WITHDRAWN:
+        walk_application(application, to=leave_from, crew=crew)
+        services.application_withdraw(
+            application=application, actor=crew.manager, reason=WITHDRAW_REASON
+        )
+    else:
+        outcome = outcome or application.level
+        while application.state != to:
+            step = NEXT_STEP.get(application.state)
+            if step is None:
+                raise ValueError(f"An application in {application.state} cannot reach {to}.")
+            step(application, crew, outcome)
+            # Some steps move a fresh copy of the application (e.g. the last expert accepting).
+            application.refresh_from_db()
+    application.refresh_from_db()
+    return application
+
+
+def _ensure_user(spec: DemoUser) -> tuple[User, bool]:
+    """The person with ``spec.email``, created when missing; an existing one is left as it is."""
+    user = User.objects.filter(email=spec.email).first()
+    if user is not None:
+        return user, False
+    return User.objects.create_user(spec.email, DEMO_PASSWORD, **spec.account_fields()), True
+
+
+def _seed_organisation(
+    spec: DemoOrganisation, people: dict[str, User], sectors: dict[str, Sector]
+) -> Organisation:
+    manager = people[spec.manager]
+    organisation = services.organisation_create(
+        actor=manager, sectors=[sectors[code] for code in spec.sectors], **spec.profile()
+    )
+    for wanted in spec.applications:
+        application = services.application_create(
+            organisation=organisation, level=wanted.level, actor=manager
+        )
+        crew = Crew(
+            manager=manager,
+            secretariat=people[SECRETARIAT],
+            second_secretariat=people[SECRETARIAT_2],
+            experts=tuple(people[email] for email in wanted.experts),
+        )
+        walk_application(
+            application,
+            to=wanted.state,
+            crew=crew,
+            outcome=wanted.outcome,
+            leave_from=wanted.leave_from,
+        )
+    return organisation
+
+
+@dataclass
+class SeedReport:
+    users_created: list[str] = field(default_factory=list)
+    users_existing: list[str] = field(default_factory=list)
+    organisations_created: list[str] = field(default_factory=list)
+    organisations_existing: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def seed_demo() -> SeedReport:
+    """Create whatever of the demo data is missing; returns what was created and what existed.
+
+    Side effects: users, sectors, organisations, memberships, applications with their
+    assignments and state changes; after the commit, the notifications of every state change.
+    """
+    report = SeedReport()
+    people: dict[str, User] = {}
+    for spec in USERS:
+        people[spec.email], created = _ensure_user(spec)
+        (report.users_created if created else report.users_existing).append(spec.email)
+    sectors = {
+        code: Sector.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in SECTORS
+    }
+    for spec in ORGANISATIONS:
+        if Organisation.objects.filter(name=spec.name).exists():
+            report.organisations_existing.append(spec.name)
+            continue
+        _seed_organisation(spec, people, sectors)
+        report.organisations_created.append(spec.name)
+    return report
+
+
+def login_rows() -> list[tuple[str, str, str]]:
+    """(e-mail, password, role) of every demo person; managers' roles name their organisations."""
+    managed: dict[str, list[str]] = {}
+    for organisation in ORGANISATIONS:
+        managed.setdefault(organisation.manager, []).append(organisation.name)
+    rows = []
+    for spec in USERS:
+        role = spec.role
+        if spec.email in managed:
+            role = f"{role}: {', '.join(managed[spec.email])}"
+        elif spec.is_expert:
+            role = f"{role} ({spec.country})"
+        rows.append((spec.email, DEMO_PASSWORD, role))
+    return rows
