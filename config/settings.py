@@ -158,6 +158,9 @@ LOGGING = {
     # One line per task run in-process is noise; a worker started with -l sets its own level.
     "loggers": {
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint's rendering steps and font subsetting, line by line.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

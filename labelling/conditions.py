@@ -44,6 +44,22 @@ def organisation_meets_eccp_minimums(application: Application) -> bool:
 organisation_meets_eccp_minimums.details = lambda app: app.organisation.eccp_gaps()  # type: ignore[attr-defined]
 
 
+@explained(_("The self-assessment is not complete."))
+def self_assessment_complete(application: Application) -> bool:
+    from assessments.services.selfassessment import self_assessment_gaps
+
+    return not self_assessment_gaps(application)
+
+
+def _self_assessment_gaps(application: Application) -> list[str]:
+    from assessments.services.selfassessment import self_assessment_gaps
+
+    return self_assessment_gaps(application)
+
+
+self_assessment_complete.details = _self_assessment_gaps  # type: ignore[attr-defined]
+
+
 def required_expert_count(application: Application) -> int:
     from labelling.models import Level
 
@@ -92,6 +108,22 @@ def all_experts_accepted(application: Application) -> bool:
 def all_assessments_submitted(application: Application) -> bool:
     active = _active_assignments(application)
     return bool(active) and all(a.scores_submitted_at for a in active)
+
+
+@explained(_("The consensus is not recorded for every assessed indicator."))
+def consensus_settled(application: Application) -> bool:
+    from assessments.services.scoring import consensus_gaps
+
+    return not consensus_gaps(application)
+
+
+def _consensus_gaps(application: Application) -> list[str]:
+    from assessments.services.scoring import consensus_gaps
+
+    return consensus_gaps(application)
+
+
+consensus_settled.details = _consensus_gaps  # type: ignore[attr-defined]
 
 
 @explained(_("The decision awards no label, so there is no certificate to issue."))

@@ -9,14 +9,18 @@ organisation that already exists is skipped together with its applications.
 
 from __future__ import annotations
 
+import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 
 from assessments import services as assessment_services
-from assessments.models import AssignmentRole, AssignmentStatus
+from assessments.models import AssignmentRole, AssignmentStatus, MethodologyVersion
+from assessments.services.selfassessment import required_indicators
 from labelling import services
 from labelling.models import (
     Application,
@@ -39,6 +43,27 @@ EXPERT_DE = "expert@demo.test"
 EXPERT_FR = "expert2@demo.test"
 SECRETARIAT = "secretariat@demo.test"
 SECRETARIAT_2 = "secretariat2@demo.test"
+
+DEFAULT_METHODOLOGY = (
+    Path(__file__).resolve().parent.parent / "assessments" / "methodology" / "default-2026.yaml"
+)
+IMPROVEMENT_AREAS = (
+    (
+        "Member services portfolio",
+        "Introduced a matchmaking programme and an internationalisation desk.",
+        "42 new cooperation projects between members in two years.",
+    ),
+    (
+        "Governance",
+        "Set up an elected advisory board with SME, research and public seats.",
+        "Members now vote on the annual action plan.",
+    ),
+    (
+        "Financing",
+        "Raised the share of membership fees and paid services in the budget.",
+        "Private funding up from 25 % to 41 % of the budget.",
+    ),
+)
 
 WITHDRAW_REASON = "Postponed: the cluster management team is being reorganised this year."
 REJECT_REASON = (
@@ -294,7 +319,66 @@ class Crew:
 Step = Callable[[Application, Crew, str], object]
 
 
+def demo_values(application: Application, outcome: str) -> dict[str, Decimal]:
+    """Self-assessed values that lead the rules to ``outcome``: the top band everywhere for
+    GOLD, the threshold (first passing band) for BRONZE and SILVER, and for no label the
+    threshold with one minimum requirement missed."""
+    values = {}
+    indicators = list(required_indicators(application))
+    for indicator in indicators:
+        top = Decimal(str(indicator.bands[-1]["from"]))
+        values[indicator.code] = top if outcome == Outcome.GOLD else indicator.threshold
+    if outcome == Outcome.NONE:
+        missed = next(i for i in indicators if i.minimum_requirement and i.threshold > 0)
+        values[missed.code] = Decimal(0)
+    return values
+
+
+@functools.cache
+def evidence_pdf() -> bytes:
+    """One small real PDF, rendered once, that stands in for every demo evidence document."""
+    from weasyprint import HTML
+
+    return HTML(
+        string="<h1>Demo evidence</h1><p>This document stands in for the evidence a cluster "
+        "management organisation would upload (member lists, strategy, budgets).</p>"
+    ).write_pdf()
+
+
+def _self_assess(application: Application, crew: Crew, outcome: str) -> None:
+    """The manager fills in every value, uploads the evidence and, for SILVER, describes the
+    improvement areas, all through the services, the way the self-assessment form does."""
+    values = demo_values(application, outcome)
+    for indicator in required_indicators(application):
+        value = values[indicator.code]
+        assessment_services.answer_save(
+            application=application,
+            indicator=indicator,
+            actor=crew.manager,
+            value=value,
+            comment=f"Reported for {indicator.title.lower()}.",
+        )
+        if indicator.requires_evidence:
+            assessment_services.evidence_upload(
+                application=application,
+                actor=crew.manager,
+                upload=io.BytesIO(evidence_pdf()),
+                name=f"{indicator.code}-evidence.pdf",
+                indicator=indicator,
+            )
+    if application.level == Level.SILVER:
+        for title, description, effect in IMPROVEMENT_AREAS:
+            assessment_services.improvement_area_add(
+                application=application,
+                actor=crew.manager,
+                title=title,
+                description=description,
+                effect=effect,
+            )
+
+
 def _submit(application: Application, crew: Crew, outcome: str) -> None:
+    _self_assess(application, crew, outcome)
     services.application_submit(application=application, actor=crew.manager)
 
 
@@ -323,11 +407,25 @@ def _experts_accept(application: Application, crew: Crew, outcome: str) -> None:
 
 
 def _experts_submit(application: Application, crew: Crew, outcome: str) -> None:
-    """Each expert hands in their scoring; the last one moves the application to consensus."""
+    """Each expert validates every self-assessed value and hands in the scoring; the last one
+    moves the application to consensus, where the agreed values are already recorded."""
+    claimed = dict(application.answers.values_list("indicator_id", "value"))
     pending = application.assignments.filter(
         status=AssignmentStatus.ACCEPTED, scores_submitted_at__isnull=True
     )
     for assignment in pending.select_related("expert"):
+        for indicator in required_indicators(application):
+            assessment_services.score_save(
+                assignment=assignment,
+                indicator=indicator,
+                actor=assignment.expert,
+                value=claimed[indicator.pk],
+            )
+        if application.level == Level.SILVER and assignment.role == AssignmentRole.LEAD:
+            for area in application.improvement_areas.all():
+                assessment_services.improvement_area_validate(
+                    area=area, actor=assignment.expert, validated=True, note="Seen on site."
+                )
         assessment_services.assessment_submit(assignment=assignment, actor=assignment.expert)
 
 
@@ -336,8 +434,9 @@ def _complete_consensus(application: Application, crew: Crew, outcome: str) -> N
 
 
 def _propose(application: Application, crew: Crew, outcome: str) -> None:
+    """Propose what the rules recommend (the demo values were chosen to lead there)."""
     services.application_propose_decision(
-        application=application, actor=crew.secretariat, outcome=outcome, recommended=outcome
+        application=application, actor=crew.secretariat, outcome=outcome
     )
 
 
@@ -455,6 +554,8 @@ def seed_demo() -> SeedReport:
     assignments and state changes; after the commit, the notifications of every state change.
     """
     report = SeedReport()
+    if not MethodologyVersion.objects.filter(state="published").exists():
+        assessment_services.methodology_load(path=DEFAULT_METHODOLOGY)
     people: dict[str, User] = {}
     for spec in USERS:
         people[spec.email], created = _ensure_user(spec)

@@ -303,6 +303,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("organisation"),
     )
     level = models.CharField(_("level applied for"), max_length=8, choices=Level.choices)
+    methodology = models.ForeignKey(
+        "assessments.MethodologyVersion",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("methodology"),
+        help_text=_("The version current when the application was opened; it never changes."),
+    )
     state = FSMField(_("state"), default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -357,7 +364,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DRAFT,
         target=S.SUBMITTED,
         permission=transition_permission("labelling.submit_application"),
-        conditions=[conditions.organisation_meets_eccp_minimums],
+        conditions=[
+            conditions.organisation_meets_eccp_minimums,
+            conditions.self_assessment_complete,
+        ],
     )
     def submit(self) -> None:
         self.submitted_at = timezone.now()
@@ -436,6 +446,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.CONSENSUS,
         target=S.QUALITY_REVIEW,
         permission=transition_permission("labelling.settle_consensus"),
+        conditions=[conditions.consensus_settled],
     )
     def complete_consensus(self) -> None:
         """The lead expert hands the consensus to the secretariat."""

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from labelling.exceptions import ActionForbidden, InvalidInput
+from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import (
     Application,
     Level,
@@ -22,7 +22,7 @@ from labelling.models import (
     User,
 )
 from labelling.rules import can
-from labelling.workflow import record_creation, run_transition
+from labelling.workflow import ensure_transition_allowed, record_creation, run_transition
 
 ORGANISATION_FIELDS = {
     "name",
@@ -105,8 +105,16 @@ def application_create(*, organisation: Organisation, level: str, actor: User) -
             _("This organisation already has an open application; finish or withdraw it first."),
             field="level",
         )
+    from assessments.services.methodology import current_methodology
+
+    methodology = current_methodology()
+    if methodology is None:
+        raise InvalidInput(
+            _("No methodology has been published yet; the secretariat must load one first."),
+            field="level",
+        )
     application = Application.objects.create(
-        organisation=organisation, level=level, created_by=actor
+        organisation=organisation, level=level, created_by=actor, methodology=methodology
     )
     record_creation(application, actor=actor)
     return application
@@ -137,23 +145,25 @@ def application_send_back(*, application: Application, actor: User, reason: str)
 
 
 def application_propose_decision(
-    *,
-    application: Application,
-    actor: User,
-    outcome: str,
-    recommended: str = "",
-    reason: str = "",
+    *, application: Application, actor: User, outcome: str, reason: str = ""
 ) -> StateChange:
-    """Propose the outcome; departing from the rules' recommendation needs a written reason.
+    """Propose the outcome, starting from the rules' recommendation; departing from it needs a
+    written reason, kept on the application and in the state change record."""
+    from assessments.services.scoring import latest_recommendation
 
-    The reason is kept both on the application and in the state change record.
-    """
+    ensure_transition_allowed(application, "propose_decision", actor)
     if outcome not in Outcome.values:
         raise InvalidInput(_("Choose GOLD, SILVER, BRONZE or no label."), field="outcome")
-    if recommended and recommended not in Outcome.values:
-        raise InvalidInput(_("Unknown recommended outcome."), field="recommended")
+    recommendation = latest_recommendation(application)
+    if recommendation is None:
+        raise TransitionRefused(
+            _("The rules' recommendation is missing; the consensus has to be completed again."),
+            current_state=application.state,
+        )
+    recommended = recommendation.outcome
     reason = reason.strip()
-    if recommended and outcome != recommended and not reason:
+    departs = outcome != recommended
+    if departs and not reason:
         raise InvalidInput(
             _("Departing from the recommended outcome (%(recommended)s) needs a written reason.")
             % {"recommended": Outcome(recommended).label},
@@ -166,7 +176,7 @@ def application_propose_decision(
         reason=reason,
         outcome=outcome,
         recommended=recommended,
-        override_reason=reason if recommended and outcome != recommended else "",
+        override_reason=reason if departs else "",
         proposer=actor,
     )
 

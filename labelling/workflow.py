@@ -41,6 +41,33 @@ def user_transitions(obj: models.Model, user: User) -> list[str]:
     return sorted(t.name for t in obj.get_available_user_state_transitions(user))
 
 
+def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):
+    """Refuse unless the state allows transition ``name`` and ``actor`` may run it (``None``:
+    the system). Services call it first when they check their own input before the transition,
+    so that a wrong state or person is told so before any detail of the input."""
+    meta = getattr(obj, name)._django_fsm
+    source = obj.state
+    fsm_transition = meta.get_transition(source)
+    if fsm_transition is None:
+        allowed = available_transitions(obj)
+        raise TransitionRefused(
+            _("“%(action)s” is not possible while the %(object)s is %(state)s.")
+            % {
+                "action": transition_label(name),
+                "object": obj._meta.verbose_name,
+                "state": _state_label(obj, source),
+            },
+            current_state=source,
+            allowed=allowed,
+        )
+    if actor is not None and not meta.has_transition_perm(obj, source, actor):
+        raise ActionForbidden(
+            _("You are not allowed to “%(action)s” this %(object)s.")
+            % {"action": transition_label(name), "object": obj._meta.verbose_name}
+        )
+    return fsm_transition
+
+
 def run_transition(
     obj: models.Model,
     name: str,
@@ -61,29 +88,11 @@ def run_transition(
     since ``obj`` was loaded). Side effects: one ``StateChange`` row; after commit, the
     notification task for it.
     """
-    method = getattr(obj, name)
-    meta = method._django_fsm
-    source = obj.state
-    fsm_transition = meta.get_transition(source)
-    if fsm_transition is None:
-        allowed = available_transitions(obj)
-        raise TransitionRefused(
-            _("“%(action)s” is not possible while the %(object)s is %(state)s.")
-            % {
-                "action": transition_label(name),
-                "object": obj._meta.verbose_name,
-                "state": _state_label(obj, source),
-            },
-            current_state=source,
-            allowed=allowed,
-        )
     if actor is None and not system_label:
         raise ValueError("A transition without an actor must name the system process.")
-    if actor is not None and not meta.has_transition_perm(obj, source, actor):
-        raise ActionForbidden(
-            _("You are not allowed to “%(action)s” this %(object)s.")
-            % {"action": transition_label(name), "object": obj._meta.verbose_name}
-        )
+    fsm_transition = ensure_transition_allowed(obj, name, actor)
+    method = getattr(obj, name)
+    source = obj.state
     unmet = [c for c in fsm_transition.conditions if not c(obj)]
     if unmet:
         raise TransitionRefused(

@@ -1,12 +1,36 @@
 """factory_boy factories: one per model, valid by default."""
 
+import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import factory
+from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
-from assessments.models import Assignment, AssignmentRole, AssignmentStatus
-from labelling.models import Application, Level, Membership, Organisation, Sector, User
+from assessments.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    ConsensusValue,
+    Evidence,
+    ExpertScore,
+    ImprovementArea,
+    MethodologyVersion,
+    Recommendation,
+    SelfAssessmentAnswer,
+)
+from assessments.services.methodology import methodology_load
+from assessments.services.selfassessment import required_indicators
+from labelling.models import (
+    Application,
+    ApplicationState,
+    Level,
+    Membership,
+    Organisation,
+    Sector,
+    User,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -76,23 +100,141 @@ class MembershipFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
 
 
+SMALL_METHODOLOGY = Path(__file__).resolve().parent / "fixtures" / "methodology-small.yaml"
+#: A tiny but well-formed PDF: what libmagic recognises as application/pdf.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+AFTER_CONSENSUS = {
+    ApplicationState.QUALITY_REVIEW,
+    ApplicationState.DECISION_PROPOSED,
+    ApplicationState.DECIDED,
+    ApplicationState.CERTIFIED,
+    ApplicationState.CLOSED,
+    ApplicationState.APPEALED,
+}
+
+
+def small_methodology() -> MethodologyVersion:
+    """The small published test methodology (tests/fixtures), loaded once per database."""
+    existing = MethodologyVersion.objects.filter(code="test-small", version="1").first()
+    return existing or methodology_load(path=SMALL_METHODOLOGY)
+
+
+def _value(indicator, values: dict | None) -> Decimal:
+    return Decimal(str((values or {}).get(indicator.code, indicator.threshold)))
+
+
+def fill_self_assessment(application: Application, values: dict | None = None) -> None:
+    """Fixture: an answer for every assessed indicator (its threshold unless ``values`` says
+    otherwise), evidence where required and, for SILVER, three validated improvement areas."""
+    for indicator in required_indicators(application):
+        SelfAssessmentAnswer.objects.update_or_create(
+            application=application,
+            indicator=indicator,
+            defaults={"value": _value(indicator, values), "updated_by": application.created_by},
+        )
+        if indicator.requires_evidence:
+            evidence = Evidence(
+                application=application,
+                indicator=indicator,
+                original_name=f"{indicator.code}.pdf",
+                content_type="application/pdf",
+                size=len(PDF_BYTES),
+                sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
+                uploaded_by=application.created_by,
+            )
+            evidence.file.save(f"{indicator.code}.pdf", ContentFile(PDF_BYTES))
+    if application.level == Level.SILVER:
+        for n in range(3):
+            ImprovementArea.objects.create(
+                application=application,
+                title=f"Improvement {n + 1}",
+                description="What changed",
+                effect="What it brought",
+                validated=True,
+            )
+
+
+def score_everything(assignment: Assignment, values: dict | None = None) -> None:
+    """Fixture: the expert's validated value for every assessed indicator."""
+    for indicator in required_indicators(assignment.application):
+        value = _value(indicator, values)
+        result = indicator.evaluate(value)
+        ExpertScore.objects.update_or_create(
+            assignment=assignment,
+            indicator=indicator,
+            defaults={"value": value, "light": result.light, "points": result.points},
+        )
+
+
+def settle_consensus(application: Application, values: dict | None = None) -> None:
+    """Fixture: a consensus value for every assessed indicator."""
+    for indicator in required_indicators(application):
+        value = _value(indicator, values)
+        result = indicator.evaluate(value)
+        ConsensusValue.objects.update_or_create(
+            application=application,
+            indicator=indicator,
+            defaults={
+                "value": value,
+                "light": result.light,
+                "points": result.points,
+                "settled_by": application.created_by,
+            },
+        )
+
+
 class ApplicationFactory(DjangoModelFactory):
-    """An application; pass ``state=`` to start it anywhere in the lifecycle (fixtures only)."""
+    """An application; pass ``state=`` to start it anywhere in the lifecycle (fixtures only).
+
+    By default its self-assessment is complete; from the quality review on it also has a
+    consensus and the rules' recommendation (``recommended=``, by default the level applied for).
+    """
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     level = Level.BRONZE
     created_by = factory.SubFactory(ManagerFactory)
+    methodology = factory.LazyFunction(small_methodology)
+
+    @factory.post_generation
+    def self_assessed(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            fill_self_assessment(self, kwargs.get("values"))
+
+    @factory.post_generation
+    def consensus(self, create, extracted, **kwargs):
+        if create and (extracted or (extracted is None and self.state in AFTER_CONSENSUS)):
+            settle_consensus(self)
+
+    @factory.post_generation
+    def recommended(self, create, extracted, **kwargs):
+        if create and (extracted or self.state in AFTER_CONSENSUS):
+            Recommendation.objects.create(
+                application=self,
+                methodology=self.methodology,
+                outcome=extracted or self.level,
+                score_pct=Decimal(100),
+                agreement_rate=Decimal(100),
+                explanation={},
+            )
 
 
 class AssignmentFactory(DjangoModelFactory):
     class Meta:
         model = Assignment
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory)
     expert = factory.SubFactory(ExpertFactory)
     role = AssignmentRole.LEAD
     status = AssignmentStatus.INVITED
     assigned_by = factory.SubFactory(SecretariatFactory)
+
+    @factory.post_generation
+    def scored(self, create, extracted, **kwargs):
+        """``scored=True``: the expert has a validated value for every assessed indicator."""
+        if create and extracted:
+            score_everything(self, kwargs.get("values"))

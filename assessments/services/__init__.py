@@ -8,10 +8,30 @@ from assessments.services.assignments import (
     assignment_decline,
     consensus_complete,
 )
+from assessments.services.evidence import (
+    check_upload,
+    evidence_delete,
+    evidence_open,
+    evidence_upload,
+)
 from assessments.services.methodology import (
     current_methodology,
     methodology_load,
     methodology_publish,
+)
+from assessments.services.scoring import (
+    agreement_rate,
+    consensus_rows,
+    consensus_value_save,
+    improvement_area_validate,
+    latest_recommendation,
+    other_expert_scores,
+    question_answer,
+    question_ask,
+    recommendation_compute,
+    score_save,
+    scores_visible_to,
+    scoring_gaps,
 )
 from assessments.services.selfassessment import (
     answer_save,
@@ -22,18 +42,34 @@ from assessments.services.selfassessment import (
 )
 
 __all__ = [
+    "agreement_rate",
     "answer_save",
     "application_assign_experts",
     "assessment_submit",
     "assignment_accept",
     "assignment_create",
     "assignment_decline",
+    "check_upload",
     "consensus_complete",
+    "consensus_rows",
+    "consensus_value_save",
     "current_methodology",
+    "evidence_delete",
+    "evidence_open",
+    "evidence_upload",
     "improvement_area_add",
     "improvement_area_remove",
+    "improvement_area_validate",
+    "latest_recommendation",
     "methodology_load",
     "methodology_publish",
+    "other_expert_scores",
+    "question_answer",
+    "question_ask",
+    "recommendation_compute",
+    "score_save",
+    "scores_visible_to",
+    "scoring_gaps",
     "self_assessment_gaps",
     "self_assessment_progress",
 ]

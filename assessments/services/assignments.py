@@ -8,6 +8,11 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from assessments.models import Assignment, AssignmentRole, AssignmentStatus
+from assessments.services.scoring import (
+    consensus_prefill_agreed,
+    recommendation_compute,
+    scoring_gaps,
+)
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import Application, ApplicationState, StateChange, User
 from labelling.rules import can
@@ -125,6 +130,13 @@ def assessment_submit(*, assignment: Assignment, actor: User) -> Assignment:
             _("Scorings can be submitted only while the application is in assessment."),
             current_state=application.state,
         )
+    if assignment.scores_submitted_at:
+        raise TransitionRefused(_("You have already submitted your scoring."))
+    gaps = scoring_gaps(assignment)
+    if gaps:
+        raise TransitionRefused(
+            _("Your scoring is not complete."), current_state=application.state, details=gaps
+        )
     updated = Assignment.objects.filter(pk=assignment.pk, scores_submitted_at__isnull=True).update(
         scores_submitted_at=timezone.now()
     )
@@ -133,9 +145,14 @@ def assessment_submit(*, assignment: Assignment, actor: User) -> Assignment:
     assignment.refresh_from_db()
     if can_proceed(application.begin_consensus):
         run_transition(application, "begin_consensus", actor=actor)
+        consensus_prefill_agreed(application, actor)
     return assignment
 
 
+@transaction.atomic
 def consensus_complete(*, application: Application, actor: User) -> StateChange:
-    """The lead expert hands the settled consensus to the secretariat's quality review."""
-    return run_transition(application, "complete_consensus", actor=actor)
+    """The lead expert hands the settled consensus to the quality review; the rules' recommendation
+    (level, score, explanation) and the experts' agreement rate are computed and kept with it."""
+    change = run_transition(application, "complete_consensus", actor=actor)
+    recommendation_compute(application)
+    return change

@@ -18,6 +18,7 @@ from assessments.models import (
     ClarificationQuestion,
     ConsensusValue,
     ExpertScore,
+    ImprovementArea,
     Indicator,
     Recommendation,
 )
@@ -385,3 +386,26 @@ def recommendation_compute(application: Application) -> Recommendation:
 
 def latest_recommendation(application: Application) -> Recommendation | None:
     return application.recommendations.order_by("-computed_at", "-pk").first()
+
+
+@transaction.atomic
+def improvement_area_validate(
+    *, area: ImprovementArea, actor: User, validated: bool, note: str = ""
+) -> ImprovementArea:
+    """The auditor validates (or not) one of a SILVER applicant's improvement areas on site."""
+    application = area.application
+    if not can(actor, "labelling.score_application", application):
+        raise ActionForbidden(_("Only the application's experts validate improvement areas."))
+    if application.state not in (S.IN_ASSESSMENT, S.CONSENSUS):
+        raise TransitionRefused(
+            _("Improvement areas are validated during the assessment."),
+            current_state=application.state,
+        )
+    note = (note or "").strip()
+    if not validated and not note:
+        raise InvalidInput(_("Say why the improvement area is not validated."), field="note")
+    ImprovementArea.objects.filter(pk=area.pk).update(
+        validated=validated, validation_note=note, validated_by=actor
+    )
+    area.refresh_from_db()
+    return area

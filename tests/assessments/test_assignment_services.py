@@ -180,7 +180,7 @@ def test_assessment_submitted_twice_is_refused(organisation, manager, lead_exper
         organisation=organisation, created_by=manager, level=Level.GOLD, state=S.IN_ASSESSMENT
     )
     assignment = factories.AssignmentFactory(
-        application=application, expert=lead_expert, status=AssignmentStatus.ACCEPTED
+        application=application, expert=lead_expert, status=AssignmentStatus.ACCEPTED, scored=True
     )
     factories.AssignmentFactory(
         application=application,

@@ -30,7 +30,6 @@ from labelling.models import (
     Application,
     Level,
     Outcome,
-    StateChange,
     User,
 )
 from labelling.models import ApplicationState as S
@@ -160,7 +159,7 @@ CASES = [
         lambda app, actor, reason: assessment_services.assessment_submit(
             assignment=_lead_assignment(app), actor=actor
         ),
-        lead_assignment={"status": AssignmentStatus.ACCEPTED},
+        lead_assignment={"status": AssignmentStatus.ACCEPTED, "scored": True},
     ),
     Case(
         "complete_consensus",
@@ -170,6 +169,7 @@ CASES = [
         lambda app, actor, reason: assessment_services.consensus_complete(
             application=app, actor=actor
         ),
+        fields=lambda proposer, state: {"consensus": True},
         lead_assignment={
             "status": AssignmentStatus.ACCEPTED,
             "scores_submitted_at": datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC),
@@ -195,7 +195,6 @@ CASES = [
             application=app,
             actor=actor,
             outcome=Outcome.BRONZE,
-            recommended=Outcome.BRONZE,
             reason=reason,
         ),
         takes_reason=True,
@@ -629,6 +628,7 @@ def test_begin_consensus_waits_for_every_scoring(organisation, manager):
         S.IN_ASSESSMENT,
         [("DE", LEAD), ("AT", SECOND)],
         status=AssignmentStatus.ACCEPTED,
+        scored=True,
     )
     first, last = application.assignments.order_by("pk")
 
@@ -684,7 +684,6 @@ def test_propose_decision_departing_from_the_recommendation_without_a_reason_is_
             application=application,
             actor=secretariat,
             outcome=Outcome.NONE,
-            recommended=Outcome.BRONZE,
             reason="  ",
         )
 
@@ -700,7 +699,6 @@ def test_propose_decision_departing_from_the_recommendation_stores_the_override_
         application=application,
         actor=secretariat,
         outcome=Outcome.NONE,
-        recommended=Outcome.BRONZE,
         reason="Two indicators rest on unverified evidence.",
     )
 
@@ -723,7 +721,6 @@ def test_propose_decision_following_the_recommendation_stores_no_override_reason
         application=application,
         actor=secretariat,
         outcome=Outcome.BRONZE,
-        recommended=Outcome.BRONZE,
         reason="As the rules say.",
     )
 
@@ -900,4 +897,4 @@ def test_rolled_back_transition_queues_no_notification(
     assert callbacks == []
     assert mailoutbox == []
     assert Application.objects.get(pk=application.pk).state == S.DRAFT
-    assert not StateChange.objects.exists()
+    assert not application.history.exists()
