@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments import views as assessment_views
+from assessments.views import assignments as assessment_views
 from labelling import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
