@@ -4,9 +4,9 @@ from benchmarks.harness import setup_django, throwaway_database
 
 setup_django()
 
-from benchmarks import transitions  # noqa: E402 (Django must be set up first)
+from benchmarks import engine, transitions  # noqa: E402 (Django must be set up first)
 
-BENCHMARKS = [transitions]
+BENCHMARKS = [engine, transitions]
 
 with throwaway_database():
     for benchmark in BENCHMARKS:

@@ -10,8 +10,12 @@ CALLS = 200
 def run() -> str:
     from django.db import transaction
 
+    from assessments.services import methodology_load
+    from benchmarks.engine import DEFAULT
     from labelling import services
     from labelling.models import Application, Membership, Organisation, User
+
+    methodology = methodology_load(path=DEFAULT)
 
     organisation = Organisation.objects.create(
         name="Bench Cluster",
@@ -24,24 +28,31 @@ def run() -> str:
     )
     manager = User.objects.create_user("bench@example.org", "x", is_cluster_manager=True)
     Membership.objects.create(user=manager, organisation=organisation)
+    secretariat = User.objects.create_user("desk@example.org", "x", is_secretariat=True)
 
-    def drafts(n: int) -> list[Application]:
+    def submitted(n: int) -> list[Application]:
         return Application.objects.bulk_create(
-            Application(organisation=organisation, level="bronze", created_by=manager)
+            Application(
+                organisation=organisation,
+                level="bronze",
+                created_by=manager,
+                methodology=methodology,
+                state="submitted",
+            )
             for _ in range(n)
         )
 
     def transition(n: int) -> None:
-        for application in drafts(n):
-            services.application_submit(application=application, actor=manager)
+        for application in submitted(n):
+            services.application_accept(application=application, actor=secretariat)
 
     def bare_save(n: int) -> None:
-        for application in drafts(n):
+        for application in submitted(n):
             with transaction.atomic():
                 application.save(update_fields=["submitted_at"])
 
     subject = time_per_call(
-        "application_submit (checks, transition, audit row, e-mail)", transition, CALLS
+        "application_accept (checks, transition, audit row, e-mail)", transition, CALLS
     )
     baseline = time_per_call("bare save of the same row in a transaction", bare_save, CALLS)
     return report(f"Transition cost ({CALLS} applications a round)", subject, baseline)

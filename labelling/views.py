@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from labelling import selectors, services
 from labelling.forms import ApplicationCreateForm, OrganisationForm, TransitionForm
-from labelling.models import Application, ApplicationState, User
+from labelling.models import Application, ApplicationState, Outcome, User
 from labelling.rules import can
 from labelling.workflow import user_transitions
 
@@ -163,6 +163,24 @@ def application_create(request: HttpRequest, organisation_pk: int) -> HttpRespon
     return redirect("application_detail", pk=application.pk)
 
 
+def _recommendation_context(application: Application, user: User) -> dict:
+    """The rules' recommendation, for the secretariat deciding and the experts who produced it."""
+    from assessments.services import latest_recommendation
+
+    if not (
+        can(user, "labelling.review_quality", application)
+        or can(user, "labelling.score_application", application)
+    ):
+        return {}
+    recommendation = latest_recommendation(application)
+    if recommendation is None:
+        return {}
+    return {
+        "recommendation": recommendation,
+        "recommendation_label": Outcome(recommendation.outcome).label,
+    }
+
+
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
@@ -179,6 +197,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.application_history(application=application),
             "actions": actions,
             "form": TransitionForm(),
+            **_recommendation_context(application, request.user),
             "experts": User.objects.filter(is_expert=True, is_active=True)
             if request.user.is_secretariat
             else User.objects.none(),

@@ -1,0 +1,87 @@
+"""How long the decision engine takes per application, next to summing the same values."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from benchmarks.harness import report, time_per_call
+
+APPLICATIONS = 10_000
+DEFAULT = (
+    Path(__file__).resolve().parent.parent / "assessments" / "methodology" / "default-2026.yaml"
+)
+
+
+def _spec():
+    """The shipped default methodology as the engine sees it, built without a database."""
+    from assessments import engine
+    from assessments.methodology_schema import parse_methodology
+
+    parsed = parse_methodology(yaml.safe_load(DEFAULT.read_text()))
+    indicators = tuple(
+        engine.IndicatorSpec(
+            code=i.code,
+            dimension=i.dimension,
+            value_type=engine.ValueType(i.value_type),
+            bands=tuple(engine.Band(b.lower, b.light, b.points) for b in i.bands),
+            threshold=i.threshold,
+            weight=i.weight,
+            minimum_requirement=i.minimum_requirement,
+            in_bronze_set="bronze" in i.sets,
+            in_gold_set="gold" in i.sets,
+        )
+        for i in parsed.indicators
+    )
+    return engine.MethodologySpec(parsed.code, parsed.version, indicators)
+
+
+def _inputs(spec, count: int) -> list:
+    from assessments import engine
+
+    rng = random.Random(2026)
+    inputs = []
+    for n in range(count):
+        values = {
+            i.code: Decimal(rng.randint(0, int(i.bands[-1].lower * 2) or 1))
+            for i in spec.indicators
+        }
+        inputs.append(
+            engine.DecisionInput(
+                requested_level=("bronze", "silver", "gold")[n % 3],
+                values=values,
+                validated_improvement_areas=rng.randint(0, 4),
+                prior_bronze_age_months=rng.choice([None, 12, 20, 30]),
+                expert_countries=frozenset(rng.sample(["DE", "FR", "AT"], rng.randint(1, 2))),
+            )
+        )
+    return inputs
+
+
+def run() -> str:
+    from assessments.engine import decide
+
+    spec = _spec()
+    inputs = _inputs(spec, APPLICATIONS)
+    levels: dict[str, int] = {}
+
+    def engine_run(n: int) -> None:
+        for data in inputs[:n]:
+            decision = decide(spec, data)
+            levels[decision.level] = levels.get(decision.level, 0) + 1
+
+    def plain_sum(n: int) -> None:
+        for data in inputs[:n]:
+            sum(v for v in data.values.values() if v is not None)
+
+    subject = time_per_call("decide() per application", engine_run, APPLICATIONS, rounds=3)
+    baseline = time_per_call(
+        "summing the same values in plain Python", plain_sum, APPLICATIONS, rounds=3
+    )
+    mix = ", ".join(f"{level}: {count // 3}" for level, count in sorted(levels.items()))
+    return report(
+        f"Decision engine ({APPLICATIONS:,} applications; levels {mix})", subject, baseline
+    )
