@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from assessments.models import ClarificationQuestion
 from assessments.notifications import deliver_question_notification
+from labelling.tasks import MAIL_RETRY
 
 
-@shared_task(
-    name="assessments.send_question_notification",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="assessments.send_question_notification", **MAIL_RETRY)
 def send_question_notification(*, question_id: int, event: str) -> int:
     """E-mail the managers about a new question, or the experts about an answer."""
     question = ClarificationQuestion.objects.filter(pk=question_id).first()

@@ -9,15 +9,17 @@ from celery import shared_task
 from labelling.models import StateChange
 from labelling.notifications import deliver_notifications
 
+#: Sending mail: a mail server that is down or refuses is retried with growing pauses.
+MAIL_RETRY = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
-@shared_task(
-    name="labelling.send_transition_notifications",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+
+@shared_task(name="labelling.send_transition_notifications", **MAIL_RETRY)
 def send_transition_notifications(*, state_change_id: int) -> int:
     """E-mail the people concerned by a state change; safe to run twice."""
     change = StateChange.objects.filter(pk=state_change_id).first()
