@@ -145,7 +145,11 @@ def assessment_submit(*, assignment: Assignment, actor: User) -> Assignment:
     assignment.refresh_from_db()
     if can_proceed(application.begin_consensus):
         run_transition(application, "begin_consensus", actor=actor)
-        consensus_prefill_agreed(application, actor)
+        lead = application.assignments.get(
+            role=AssignmentRole.LEAD, status=AssignmentStatus.ACCEPTED
+        ).expert
+        # Agreed values are recorded in the lead expert's name: the consensus is theirs.
+        consensus_prefill_agreed(application, lead)
     return assignment
 
 

@@ -152,7 +152,7 @@ def question_ask(
     application: Application,
     actor: User,
     text: str,
-    due_date: datetime.date,
+    due_date: datetime.date | None,
     indicator: Indicator | None = None,
 ) -> ClarificationQuestion:
     """An expert asks the manager; the managers are e-mailed after commit."""
@@ -164,6 +164,8 @@ def question_ask(
         )
     if not (text or "").strip():
         raise InvalidInput(_("Write the question."), field="text")
+    if due_date is None:
+        raise InvalidInput(_("Give the date the answer is due."), field="due_date")
     if due_date < timezone.localdate():
         raise InvalidInput(_("The due date cannot be in the past."), field="due_date")
     if indicator is not None:
@@ -194,11 +196,13 @@ def question_answer(
         )
     if not (answer or "").strip():
         raise InvalidInput(_("Write the answer."), field="answer")
-    updated = ClarificationQuestion.objects.filter(pk=question.pk).update(
+    # Claimed on the unanswered row: a second answer would silently replace the first one the
+    # experts were already e-mailed about (the "answered" e-mail goes out only once).
+    updated = ClarificationQuestion.objects.filter(pk=question.pk, answered_at__isnull=True).update(
         answer=answer.strip(), answered_by=actor, answered_at=timezone.now()
     )
     if not updated:
-        raise TransitionRefused(_("This question no longer exists."))
+        raise TransitionRefused(_("This question has already been answered."))
     question.refresh_from_db()
     _queue_question_mail(question, "answered")
     return question

@@ -1,5 +1,360 @@
-"""Pages of the assessment: scoring (thin views over assessments.services)."""
+"""Pages of the assessment: the expert's blind scoring, the lead expert's consensus and the
+clarification questions (thin views over assessments.services).
 
-from django.urls import path  # noqa: F401 (used once the first page is added)
+Objects are scoped to the person first (404 otherwise): an assignment to its own expert, an
+application to those who may see it. What each may then see or do is the services' decision
+(the blind rule lives in ``scores_visible_to`` and ``consensus_rows``); their refusals are shown
+by ``ServiceErrorMiddleware`` with their status and message.
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.engine import ValueType
+from assessments.methodology_schema import VALUE_RANGES
+from assessments.models import (
+    Assignment,
+    AssignmentStatus,
+    ClarificationQuestion,
+    ExpertScore,
+    Indicator,
+    Light,
+    SelfAssessmentAnswer,
+)
+from assessments.services.selfassessment import required_indicators
+from assessments.values import WHOLE_NUMBER_TYPES
+from labelling import selectors
+from labelling.exceptions import InvalidInput
+from labelling.models import Application, ApplicationState
+from labelling.rules import can, visible_applications
+
+# --- Presentation helpers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BandRow:
+    """One traffic-light band as the expert reads it: which values give which light."""
+
+    values: str
+    light: str
+    light_label: str
+    points: int
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def band_rows(indicator: Indicator) -> list[BandRow]:
+    """The indicator's bands as value ranges (whole numbers as "15–49", others "from 0.5")."""
+    kind = ValueType(indicator.value_type)
+    highest = VALUE_RANGES[kind][1]
+    lows = [Decimal(str(band["from"])) for band in indicator.bands]
+    rows = []
+    for n, band in enumerate(indicator.bands):
+        low = lows[n]
+        following = lows[n + 1] if n + 1 < len(lows) else None
+        if kind in WHOLE_NUMBER_TYPES:
+            high = following - 1 if following is not None else highest
+            if high is None:
+                values = _("%(low)s or more") % {"low": _number(low)}
+            elif high == low:
+                values = _number(low)
+            else:
+                values = f"{_number(low)}–{_number(high)}"
+        elif following is not None:
+            values = _("%(low)s to under %(high)s") % {
+                "low": _number(low),
+                "high": _number(following),
+            }
+        elif highest is not None:
+            values = f"{_number(low)}–{_number(highest)}"
+        else:
+            values = _("%(low)s or more") % {"low": _number(low)}
+        light = Light(band["light"])
+        rows.append(BandRow(values, light.value, light.label, int(band["points"])))
+    return rows
+
+
+@dataclass(frozen=True)
+class ScoringRow:
+    """One indicator on the expert's scoring page."""
+
+    indicator: Indicator
+    bands: list[BandRow]
+    answer: SelfAssessmentAnswer | None
+    mine: ExpertScore | None
+    others: list[ExpertScore]
+
+
+def _scoring_rows(assignment: Assignment, viewer) -> list[ScoringRow]:
+    application = assignment.application
+    answers = {a.indicator_id: a for a in application.answers.all()}
+    mine: dict[int, ExpertScore] = {}
+    others: dict[int, list[ExpertScore]] = {}
+    # The blind rule: before every expert has submitted, only the viewer's own scores come back.
+    for score in services.scores_visible_to(application=application, viewer=viewer):
+        if score.assignment_id == assignment.pk:
+            mine[score.indicator_id] = score
+        else:
+            others.setdefault(score.indicator_id, []).append(score)
+    return [
+        ScoringRow(i, band_rows(i), answers.get(i.pk), mine.get(i.pk), others.get(i.pk, []))
+        for i in required_indicators(application)
+    ]
+
+
+def _own_assignment(request: HttpRequest, pk: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.select_related("application__organisation", "application__methodology"),
+        pk=pk,
+        expert=request.user,
+    )
+
+
+def _indicator_of(application: Application, pk: int) -> Indicator:
+    return get_object_or_404(Indicator, pk=pk, methodology_id=application.methodology_id)
+
+
+# --- Scoring ---------------------------------------------------------------------------------
+
+
+@login_required
+def scoring(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert's own scoring form, indicator by indicator, grouped by dimension."""
+    assignment = _own_assignment(request, pk)
+    application = assignment.application
+    editable = (
+        application.state == ApplicationState.IN_ASSESSMENT
+        and assignment.status == AssignmentStatus.ACCEPTED
+        and not assignment.scores_submitted_at
+    )
+    return render(
+        request,
+        "assessments/scoring.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "rows": _scoring_rows(assignment, request.user),
+            "editable": editable,
+            "gaps": services.scoring_gaps(assignment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def score_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    assignment = _own_assignment(request, pk)
+    indicator = _indicator_of(assignment.application, indicator_pk)
+    target = reverse("scoring", args=[assignment.pk]) + f"#indicator-{indicator.pk}"
+    try:
+        score = services.score_save(
+            assignment=assignment,
+            indicator=indicator,
+            actor=request.user,
+            value=request.POST.get("value", ""),
+            justification=request.POST.get("justification", ""),
+        )
+    except InvalidInput as invalid:
+        messages.error(request, f"{indicator.code}: {invalid.message}")
+        return redirect(target)
+    messages.success(
+        request,
+        _("%(code)s saved: %(light)s, %(points)s points.")
+        % {"code": indicator.code, "light": score.get_light_display(), "points": score.points},
+    )
+    return redirect(target)
+
+
+# --- Consensus -------------------------------------------------------------------------------
+
+
+@login_required
+def consensus(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both scorings side by side; the lead expert records the consensus per indicator."""
+    application = selectors.application_get(user=request.user, pk=pk)
+    rows = services.consensus_rows(application=application, viewer=request.user)
+    return render(
+        request,
+        "assessments/consensus.html",
+        {
+            "application": application,
+            "rows": [(row, band_rows(row.indicator)) for row in rows],
+            "experts": application.assignments.filter(status=AssignmentStatus.ACCEPTED)
+            .select_related("expert")
+            .order_by("role"),
+            "can_settle": application.state == ApplicationState.CONSENSUS
+            and can(request.user, "labelling.settle_consensus", application),
+            "differing": sum(1 for row in rows if row.experts_differ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consensus_value_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    indicator = _indicator_of(application, indicator_pk)
+    target = reverse("consensus", args=[application.pk]) + f"#indicator-{indicator.pk}"
+    try:
+        value = services.consensus_value_save(
+            application=application,
+            indicator=indicator,
+            actor=request.user,
+            value=request.POST.get("value", ""),
+            note=request.POST.get("note", ""),
+        )
+    except InvalidInput as invalid:
+        messages.error(request, f"{indicator.code}: {invalid.message}")
+        return redirect(target)
+    messages.success(
+        request,
+        _("%(code)s consensus recorded: %(light)s, %(points)s points.")
+        % {"code": indicator.code, "light": value.get_light_display(), "points": value.points},
+    )
+    return redirect(target)
+
+
+# --- Clarification questions -----------------------------------------------------------------
+
+
+class QuestionForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        label=gettext_lazy("Indicator (optional)"),
+        queryset=Indicator.objects.none(),
+        required=False,
+    )
+    text = forms.CharField(label=gettext_lazy("Question"), widget=forms.Textarea(attrs={"rows": 4}))
+    due_date = forms.DateField(
+        label=gettext_lazy("Answer due by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, application: Application, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = required_indicators(application)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=gettext_lazy("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+def _render_form(request, *, application, form, title, question=None, status=200):
+    return render(
+        request,
+        "assessments/question_form.html",
+        {"application": application, "form": form, "title": title, "question": question},
+        status=status,
+    )
+
+
+def _form_refused(form: forms.Form, invalid: InvalidInput) -> None:
+    form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+
+
+@login_required
+def question_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application's questions and answers, for everyone who may see the application."""
+    application = selectors.application_get(user=request.user, pk=pk)
+    open_states = (ApplicationState.IN_ASSESSMENT, ApplicationState.CONSENSUS)
+    return render(
+        request,
+        "assessments/questions.html",
+        {
+            "application": application,
+            "questions": application.questions.select_related(
+                "indicator", "asked_by", "answered_by"
+            ),
+            "can_ask": application.state in open_states
+            and can(request.user, "labelling.score_application", application),
+            "can_answer": application.state in open_states
+            and can(request.user, "assessments.answer_question", application),
+        },
+    )
+
+
+@login_required
+def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    if not can(request.user, "labelling.score_application", application):
+        raise PermissionDenied(_("Only the application's experts ask clarification questions."))
+    form = QuestionForm(request.POST or None, application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_ask(application=application, actor=request.user, **form.cleaned_data)
+        except InvalidInput as invalid:
+            _form_refused(form, invalid)
+        else:
+            messages.success(request, _("Question sent to the organisation's managers."))
+            return redirect("question_list", pk=application.pk)
+    return _render_form(
+        request,
+        application=application,
+        form=form,
+        title=_("Ask the organisation a question"),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(
+        ClarificationQuestion.objects.select_related("application__organisation", "indicator"),
+        pk=pk,
+        application__in=visible_applications(request.user),
+    )
+    application = question.application
+    if not can(request.user, "assessments.answer_question", application):
+        raise PermissionDenied(_("Only the organisation's managers answer the experts' questions."))
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_answer(
+                question=question, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except InvalidInput as invalid:
+            _form_refused(form, invalid)
+        else:
+            messages.success(request, _("Answer sent to the experts."))
+            return redirect("question_list", pk=application.pk)
+    return _render_form(
+        request,
+        application=application,
+        form=form,
+        title=_("Answer the experts' question"),
+        question=question,
+        status=400 if form.errors else 200,
+    )
+
+
+urlpatterns = [
+    path("assignments/<int:pk>/scoring/", scoring, name="scoring"),
+    path(
+        "assignments/<int:pk>/scoring/<int:indicator_pk>/",
+        score_save,
+        name="score_save",
+    ),
+    path("applications/<int:pk>/consensus/", consensus, name="consensus"),
+    path(
+        "applications/<int:pk>/consensus/<int:indicator_pk>/",
+        consensus_value_save,
+        name="consensus_value_save",
+    ),
+    path("applications/<int:pk>/questions/", question_list, name="question_list"),
+    path("applications/<int:pk>/questions/new/", question_ask, name="question_ask"),
+    path("questions/<int:pk>/answer/", question_answer, name="question_answer"),
+]

@@ -1,0 +1,405 @@
+"""Scoring, consensus and question pages: scoped to the person, blind until both experts have
+submitted, refusals shown with their status."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    ClarificationQuestion,
+    ConsensusValue,
+    ExpertScore,
+)
+from labelling.models import ApplicationState as S
+from labelling.models import Level
+from tests import factories
+
+#: The second expert's reading of STR-2, and their justification: what the blind rule hides.
+SECOND_VALUE = "43.21"
+SECOND_NOTE = "Counted the SMEs in the register myself"
+
+
+@pytest.fixture
+def gold(organisation, manager):
+    return factories.ApplicationFactory(
+        organisation=organisation, created_by=manager, level=Level.GOLD, state=S.IN_ASSESSMENT
+    )
+
+
+@pytest.fixture
+def team(gold, lead_expert, second_expert):
+    """Both experts have scored; the second differs on STR-1 and STR-2, with a justification."""
+    lead = factories.AssignmentFactory(
+        application=gold, expert=lead_expert, status=AssignmentStatus.ACCEPTED, scored=True
+    )
+    second = factories.AssignmentFactory(
+        application=gold,
+        expert=second_expert,
+        role=AssignmentRole.SECOND,
+        status=AssignmentStatus.ACCEPTED,
+        scored=True,
+        scored__values={"STR-1": 20, "STR-2": SECOND_VALUE},
+    )
+    second.scores.filter(indicator__code="STR-2").update(justification=SECOND_NOTE)
+    return lead, second
+
+
+@pytest.fixture
+def in_consensus(gold, team, lead_expert, second_expert):
+    lead, second = team
+    services.assessment_submit(assignment=lead, actor=lead_expert)
+    services.assessment_submit(assignment=second, actor=second_expert)
+    gold.refresh_from_db()
+    return gold
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def unassigned_expert(db):
+    """An accredited expert with no part in the application."""
+    return factories.ExpertFactory(email="unassigned@example.org")
+
+
+# --- Scoring page --------------------------------------------------------------------------
+
+
+def test_scoring_page_lists_each_indicator_with_its_bands_and_self_assessment(
+    client, team, lead_expert
+):
+    lead, _second = team
+    client.force_login(lead_expert)
+
+    response = client.get(reverse("scoring", args=[lead.pk]))
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert "STR Structure of the cluster" in html
+    assert "STR-1 Committed members" in html
+    assert "15–49" in html  # the yellow band of STR-1
+    assert 'for="value-' in html
+    assert reverse("assessment_submit", args=[lead.pk]) in html
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    ["second_expert", "unassigned_expert", "manager", "secretariat", "outsider"],
+    ids=["other-expert", "unassigned-expert", "manager", "secretariat", "outsider"],
+)
+def test_scoring_page_of_someone_elses_assignment_is_not_found(client, team, request, viewer):
+    lead, _second = team
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("scoring", args=[lead.pk]))
+
+    assert response.status_code == 404
+
+
+def test_scoring_page_of_an_assignment_not_yet_accepted_is_forbidden(
+    client, organisation, manager, lead_expert
+):
+    application = factories.ApplicationFactory(
+        organisation=organisation, created_by=manager, state=S.EXPERTS_ASSIGNED
+    )
+    invited = factories.AssignmentFactory(application=application, expert=lead_expert)
+    client.force_login(lead_expert)
+
+    response = client.get(reverse("scoring", args=[invited.pk]))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("lead_submitted", [False, True], ids=["nobody", "lead-only"])
+def test_scoring_page_hides_the_other_experts_values_before_both_submitted(
+    client, team, lead_expert, lead_submitted
+):
+    lead, _second = team
+    if lead_submitted:
+        services.assessment_submit(assignment=lead, actor=lead_expert)
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[lead.pk])))
+
+    assert SECOND_VALUE not in html
+    assert SECOND_NOTE not in html
+
+
+def test_scoring_page_shows_the_other_experts_values_after_both_submitted(
+    client, in_consensus, team, lead_expert
+):
+    lead, _second = team
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[lead.pk])))
+
+    assert SECOND_VALUE in html
+    assert SECOND_NOTE in html
+
+
+def _save_url(assignment, code):
+    indicator = assignment.application.methodology.indicators.get(code=code)
+    return reverse("score_save", args=[assignment.pk, indicator.pk])
+
+
+def test_score_save_stores_the_light_and_points_from_the_bands(client, team, lead_expert):
+    lead, _second = team
+    client.force_login(lead_expert)
+
+    response = client.post(
+        _save_url(lead, "STR-1"), {"value": "50", "justification": "Letters for 50 members."}
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("scoring", args=[lead.pk]) + "#indicator-")
+    score = ExpertScore.objects.get(assignment=lead, indicator__code="STR-1")
+    assert (score.value, score.light, score.points) == (Decimal(50), "green", 2)
+    assert "STR-1 saved: Green, 2 points." in _html(client.get(response.url))
+
+
+def test_score_save_with_an_invalid_value_shows_the_refusal(client, team, lead_expert):
+    lead, _second = team
+    client.force_login(lead_expert)
+
+    response = client.post(_save_url(lead, "STR-1"), {"value": "1.5"}, follow=True)
+
+    assert "STR-1: Enter a whole number." in _html(response)
+    assert ExpertScore.objects.get(assignment=lead, indicator__code="STR-1").value == 15
+
+
+def test_score_save_on_the_other_experts_assignment_is_not_found(client, team, second_expert):
+    lead, _second = team
+    client.force_login(second_expert)
+
+    response = client.post(_save_url(lead, "STR-1"), {"value": "50", "justification": "x"})
+
+    assert response.status_code == 404
+    assert ExpertScore.objects.get(assignment=lead, indicator__code="STR-1").value == 15
+
+
+def test_score_save_after_submitting_answers_409(client, team, lead_expert):
+    lead, _second = team
+    services.assessment_submit(assignment=lead, actor=lead_expert)
+    client.force_login(lead_expert)
+
+    response = client.post(_save_url(lead, "STR-1"), {"value": "50", "justification": "x"})
+
+    assert response.status_code == 409
+    assert "can no longer be changed" in _html(response)
+
+
+# --- Consensus page ------------------------------------------------------------------------
+
+
+def test_consensus_page_shows_both_scorings_side_by_side_to_the_lead(
+    client, in_consensus, lead_expert
+):
+    client.force_login(lead_expert)
+
+    response = client.get(reverse("consensus", args=[in_consensus.pk]))
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert SECOND_VALUE in html
+    assert SECOND_NOTE in html
+    assert html.count('class="differs"') == 2  # STR-1 and STR-2
+    assert reverse("consensus_complete", args=[in_consensus.pk]) in html
+    assert 'for="consensus-' in html
+
+
+@pytest.mark.parametrize("viewer", ["second_expert", "secretariat"])
+def test_consensus_page_is_read_only_for_the_second_expert_and_secretariat(
+    client, in_consensus, request, viewer
+):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("consensus", args=[in_consensus.pk]))
+
+    assert response.status_code == 200
+    assert SECOND_VALUE in _html(response)
+    assert 'for="consensus-' not in _html(response)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "status"),
+    [("manager", 403), ("outsider", 404), ("other_manager", 404), ("unassigned_expert", 404)],
+)
+def test_consensus_page_for_anyone_else_is_refused(client, in_consensus, request, viewer, status):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("consensus", args=[in_consensus.pk]))
+
+    assert response.status_code == status
+    assert SECOND_VALUE not in _html(response)
+
+
+def test_consensus_page_before_both_submitted_is_forbidden(client, gold, team, lead_expert):
+    client.force_login(lead_expert)
+
+    response = client.get(reverse("consensus", args=[gold.pk]))
+
+    assert response.status_code == 403
+    assert SECOND_VALUE not in _html(response)
+
+
+def _consensus_url(application, code):
+    indicator = application.methodology.indicators.get(code=code)
+    return reverse("consensus_value_save", args=[application.pk, indicator.pk])
+
+
+def test_consensus_value_save_by_the_lead_stores_light_and_points(
+    client, in_consensus, lead_expert
+):
+    client.force_login(lead_expert)
+
+    response = client.post(_consensus_url(in_consensus, "STR-1"), {"value": "20", "note": "Ok"})
+
+    assert response.status_code == 302
+    value = ConsensusValue.objects.get(application=in_consensus, indicator__code="STR-1")
+    assert (value.value, value.light, value.points, value.settled_by) == (
+        Decimal(20),
+        "yellow",
+        1,
+        lead_expert,
+    )
+
+
+def test_consensus_value_save_by_the_second_expert_is_forbidden(
+    client, in_consensus, second_expert
+):
+    client.force_login(second_expert)
+
+    response = client.post(_consensus_url(in_consensus, "STR-1"), {"value": "20"})
+
+    assert response.status_code == 403
+    assert not ConsensusValue.objects.filter(indicator__code="STR-1").exists()
+
+
+# --- Clarification questions ---------------------------------------------------------------
+
+
+@pytest.fixture
+def question(gold, team, lead_expert):
+    return services.question_ask(
+        application=gold,
+        actor=lead_expert,
+        text="Please send the signed member list.",
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+
+
+@pytest.mark.parametrize("viewer", ["manager", "lead_expert", "second_expert", "secretariat"])
+def test_question_list_is_shown_to_the_applications_people(client, question, request, viewer):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("question_list", args=[question.application_id]))
+
+    assert response.status_code == 200
+    assert "Please send the signed member list." in _html(response)
+
+
+@pytest.mark.parametrize("viewer", ["outsider", "other_manager", "unassigned_expert"])
+def test_question_list_for_anyone_else_is_not_found(client, question, request, viewer):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("question_list", args=[question.application_id]))
+
+    assert response.status_code == 404
+
+
+def test_question_ask_by_an_expert_sends_the_question(
+    client, gold, team, lead_expert, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(lead_expert)
+    due = timezone.localdate() + datetime.timedelta(days=7)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("question_ask", args=[gold.pk]),
+            {"text": "Who sits on the board?", "due_date": due.isoformat()},
+        )
+
+    assert response.status_code == 302
+    assert response.url == reverse("question_list", args=[gold.pk])
+    question = ClarificationQuestion.objects.get()
+    assert (question.text, question.due_date, question.asked_by) == (
+        "Who sits on the board?",
+        due,
+        lead_expert,
+    )
+    assert [m.to for m in mailoutbox] == [[manager.email]]
+
+
+def test_question_ask_with_a_due_date_in_the_past_shows_the_refusal(
+    client, gold, team, lead_expert
+):
+    client.force_login(lead_expert)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    response = client.post(
+        reverse("question_ask", args=[gold.pk]),
+        {"text": "Who sits on the board?", "due_date": yesterday.isoformat()},
+    )
+
+    assert response.status_code == 400
+    assert "The due date cannot be in the past." in _html(response)
+    assert not ClarificationQuestion.objects.exists()
+
+
+@pytest.mark.parametrize(("viewer", "status"), [("manager", 403), ("outsider", 404)])
+def test_question_ask_page_for_anyone_but_an_expert_is_refused(
+    client, gold, team, request, viewer, status
+):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("question_ask", args=[gold.pk]))
+
+    assert response.status_code == status
+
+
+def test_question_answer_by_the_manager_is_stored(client, question, manager):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("question_answer", args=[question.pk]), {"answer": "Attached as evidence."}
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.answer, question.answered_by) == ("Attached as evidence.", manager)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "status"), [("lead_expert", 403), ("secretariat", 403), ("other_manager", 404)]
+)
+def test_question_answer_page_for_anyone_but_the_manager_is_refused(
+    client, question, request, viewer, status
+):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("question_answer", args=[question.pk]))
+
+    assert response.status_code == status
+
+
+# --- Links from the application page -------------------------------------------------------
+
+
+def test_application_page_links_the_expert_to_scoring_and_questions(
+    client, gold, team, lead_expert
+):
+    lead, _second = team
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("application_detail", args=[gold.pk])))
+
+    assert reverse("scoring", args=[lead.pk]) in html
+    assert reverse("question_ask", args=[gold.pk]) in html
+    assert reverse("question_list", args=[gold.pk]) in html
