@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from assessments.models import Assignment
+from assessments.models import Assignment, ConflictDeclaration, ExpertProfile
+from assessments.services import conflict_declare
 
 
 @admin.register(Assignment)
@@ -22,3 +23,58 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "accredited_from",
+        "accredited_until",
+        "may_assess_bronze",
+        "may_assess_silver",
+        "may_assess_gold",
+    ]
+    list_filter = ["may_assess_bronze", "may_assess_silver", "may_assess_gold"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["sectors"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    """The secretariat records a declaration here through the service; once recorded it is
+    read-only (``conflict_withdraw`` withdraws it, keeping it on record)."""
+
+    list_display = ["expert", "organisation", "declared_at", "declared_by", "withdrawn_at"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["expert__email", "expert__full_name", "organisation__name"]
+    list_select_related = ["expert", "organisation", "declared_by"]
+    autocomplete_fields = ["expert", "organisation"]
+    fields = [
+        "expert",
+        "organisation",
+        "description",
+        "declared_at",
+        "declared_by",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_reason",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj else ["expert", "organisation", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        declared = conflict_declare(
+            expert=obj.expert,
+            organisation=obj.organisation,
+            description=obj.description,
+            actor=request.user,
+        )
+        # The admin goes on with ``obj`` (its log entry, the redirect): make it the stored row.
+        obj.pk, obj.declared_at, obj.declared_by = declared.pk, declared.declared_at, request.user

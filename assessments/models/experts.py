@@ -32,14 +32,25 @@ class ExpertProfile(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    def is_accredited_for(self, level: str, on: datetime.date) -> bool:
-        if not (self.accredited_from <= on <= self.accredited_until):
-            return False
+    def may_assess(self, level: str) -> bool:
         return bool(getattr(self, f"may_assess_{level}", False))
+
+    def is_accredited_for(self, level: str, on: datetime.date) -> bool:
+        return self.accredited_from <= on <= self.accredited_until and self.may_assess(level)
+
+
+class ConflictDeclarationQuerySet(models.QuerySet):
+    def in_force(self) -> ConflictDeclarationQuerySet:
+        """Declarations not withdrawn: each one bars its expert from assessing the organisation."""
+        return self.filter(withdrawn_at__isnull=True)
 
 
 class ConflictDeclaration(models.Model):
-    """An expert's tie to an organisation (employment, membership, consultancy, personal)."""
+    """An expert's tie to an organisation (employment, membership, consultancy, personal).
+
+    A declaration recorded by mistake is withdrawn, never deleted, so the record keeps who
+    declared what and when (ISO/IEC 17065 records).
+    """
 
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflict_declarations"
@@ -49,13 +60,36 @@ class ConflictDeclaration(models.Model):
     )
     description = models.TextField(_("nature of the tie"))
     declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    objects = ConflictDeclarationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("conflict of interest declaration")
         verbose_name_plural = _("conflict of interest declarations")
+        ordering = ["-declared_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["expert", "organisation"], name="one_declaration_per_tie"
+                fields=["expert", "organisation"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_declaration_in_force_per_tie",
             )
         ]
 

@@ -14,6 +14,12 @@ from assessments.services.evidence import (
     evidence_open,
     evidence_upload,
 )
+from assessments.services.experts import (
+    conflict_declare,
+    conflict_withdraw,
+    expert_eligibility,
+    expert_suggestions,
+)
 from assessments.services.methodology import (
     current_methodology,
     methodology_load,
@@ -35,6 +41,7 @@ from assessments.services.scoring import (
 )
 from assessments.services.selfassessment import (
     answer_save,
+    answers_save,
     improvement_area_add,
     improvement_area_remove,
     self_assessment_gaps,
@@ -44,12 +51,15 @@ from assessments.services.selfassessment import (
 __all__ = [
     "agreement_rate",
     "answer_save",
+    "answers_save",
     "application_assign_experts",
     "assessment_submit",
     "assignment_accept",
     "assignment_create",
     "assignment_decline",
     "check_upload",
+    "conflict_declare",
+    "conflict_withdraw",
     "consensus_complete",
     "consensus_rows",
     "consensus_value_save",
@@ -57,6 +67,8 @@ __all__ = [
     "evidence_delete",
     "evidence_open",
     "evidence_upload",
+    "expert_eligibility",
+    "expert_suggestions",
     "improvement_area_add",
     "improvement_area_remove",
     "improvement_area_validate",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from assessments.models import Assignment, AssignmentRole, AssignmentStatus
+from assessments.services.experts import conflict_in_force, expert_eligibility
 from assessments.services.scoring import (
     consensus_prefill_agreed,
     recommendation_compute,
@@ -23,7 +25,11 @@ from labelling.workflow import run_transition
 def assignment_create(
     *, application: Application, expert: User, role: str, actor: User
 ) -> Assignment:
-    """Invite an expert; the secretariat then confirms the team (``application_assign_experts``)."""
+    """Invite an expert; the secretariat then confirms the team (``application_assign_experts``).
+
+    The expert must be eligible on the day (``expert_eligibility``: accreditation, conflicts of
+    interest, previous cycle, GOLD countries); the refusal lists every reason they are not.
+    """
     if not can(actor, "labelling.assign_experts", application):
         raise ActionForbidden(_("Only the secretariat assigns experts."))
     if application.state != ApplicationState.ACCEPTED:
@@ -33,14 +39,12 @@ def assignment_create(
         )
     if role not in AssignmentRole.values:
         raise InvalidInput(_("Choose lead or second expert."), field="role")
-    if not expert.is_expert or not expert.is_active:
+    reasons = expert_eligibility(application=application, expert=expert)
+    if reasons:
         raise InvalidInput(
-            _("%(name)s is not an accredited expert.") % {"name": expert}, field="expert"
-        )
-    if application.organisation.managers.filter(pk=expert.pk).exists():
-        raise InvalidInput(
-            _("%(name)s manages this organisation and cannot assess it.") % {"name": expert},
+            _("%(name)s cannot assess this application.") % {"name": expert},
             field="expert",
+            details=reasons,
         )
     try:
         with transaction.atomic():
@@ -79,8 +83,24 @@ def _load_assignment(assignment: Assignment, actor: User) -> Assignment:
 def assignment_accept(
     *, assignment: Assignment, actor: User, no_conflict_declared: bool
 ) -> Assignment:
-    """Accept after declaring no conflict of interest; the last acceptance starts the assessment."""
+    """Accept after declaring no conflict of interest; the last acceptance starts the assessment.
+
+    Refused when the expert declared a conflict with the organisation since being invited.
+    """
     _load_assignment(assignment, actor)
+    organisation = assignment.application.organisation
+    conflict = conflict_in_force(expert=actor, organisation=organisation)
+    if conflict is not None:
+        raise ActionForbidden(
+            _(
+                "You declared a conflict of interest with %(organisation)s on %(date)s, so you "
+                "cannot accept this assignment; decline it instead."
+            )
+            % {
+                "organisation": organisation,
+                "date": date_format(timezone.localdate(conflict.declared_at)),
+            }
+        )
     if not no_conflict_declared:
         raise InvalidInput(
             _("Confirm that you have no conflict of interest with this organisation."),

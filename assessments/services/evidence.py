@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from assessments.models import ClarificationQuestion, Evidence, Indicator
 from labelling.exceptions import ActionForbidden, InvalidInput, ServiceError, TransitionRefused
 from labelling.models import Application, ApplicationState, User
-from labelling.rules import can
+from labelling.rules import can, is_manager_of
 
 #: What libmagic says of each accepted kind of file, and the name shown to people.
 ACCEPTED_TYPES: dict[str, str] = {
@@ -107,7 +107,7 @@ def _may_add_evidence(
     else:
         allowed = can(actor, "assessments.edit_self_assessment", application)
     if not allowed:
-        if can(actor, "labelling.view_application", application) and question is None:
+        if question is None and is_manager_of(actor, application):
             raise TransitionRefused(
                 _(
                     "Evidence can be added to the self-assessment only while the application "

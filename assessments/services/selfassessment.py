@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -51,11 +52,40 @@ def answer_save(
     return answer
 
 
+def answers_save(
+    *, application: Application, actor: User, answers: Mapping[Indicator, tuple[object, str]]
+) -> dict[int, str]:
+    """Save several answers at once (one dimension of the form), each as ``answer_save`` does.
+
+    Partial work is kept: every valid answer is saved even when others are refused, and a
+    refused one keeps its previous answer. Returns the refusals by indicator id (empty: all
+    saved). A person who may not edit is refused before anything is saved.
+    """
+    _require_editable(application, actor)
+    refused = {}
+    for indicator, (value, comment) in answers.items():
+        try:
+            answer_save(
+                application=application,
+                indicator=indicator,
+                actor=actor,
+                value=value,
+                comment=comment,
+            )
+        except InvalidInput as invalid:
+            refused[indicator.pk] = invalid.message
+    return refused
+
+
 @transaction.atomic
 def improvement_area_add(
     *, application: Application, actor: User, title: str, description: str, effect: str
 ) -> ImprovementArea:
     _require_editable(application, actor)
+    if application.level != Level.SILVER:
+        raise InvalidInput(
+            _("Improvement areas belong to SILVER applications only."), field="title"
+        )
     fields = {"title": title, "description": description, "effect": effect}
     for name, text in fields.items():
         if not (text or "").strip():
