@@ -4,9 +4,9 @@ from benchmarks.harness import setup_django, throwaway_database
 
 setup_django()
 
-from benchmarks import engine, transitions  # noqa: E402 (Django must be set up first)
+from benchmarks import certificates, engine, transitions  # noqa: E402 (Django must be set up first)
 
-BENCHMARKS = [engine, transitions]
+BENCHMARKS = [engine, transitions, certificates]
 
 with throwaway_database():
     for benchmark in BENCHMARKS:

@@ -1,18 +1,35 @@
 """Production settings: everything that matters must come from the environment.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL. Passes ``check --deploy``.
+Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, CERTIFICATE_SIGNING_KEY and
+CERTIFICATE_SIGNING_CERT. Passes ``check --deploy``.
 """
+
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import *  # noqa: F403 (production extends the base settings)
-from config.settings import env
+from config.settings import CERTIFICATE_SIGNING_CERT, CERTIFICATE_SIGNING_KEY, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 if SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Certificates anyone relies on are never signed with the generated development key.
+_missing_signing_files = [
+    name
+    for name, path in (
+        ("CERTIFICATE_SIGNING_KEY", CERTIFICATE_SIGNING_KEY),
+        ("CERTIFICATE_SIGNING_CERT", CERTIFICATE_SIGNING_CERT),
+    )
+    if not path or not Path(path).is_file()
+]
+if _missing_signing_files:
+    raise ImproperlyConfigured(
+        f"{' and '.join(_missing_signing_files)} must name the secretariat's signing key and "
+        "certificate (PEM files that exist); production does not sign with a development key."
+    )
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 REDIS_URL = env.str("REDIS_URL")

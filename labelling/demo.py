@@ -9,17 +9,22 @@ organisation that already exists is skipped together with its applications.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.models import AssignmentRole, AssignmentStatus, MethodologyVersion
+from assessments.models import AssignmentRole, AssignmentStatus, ExpertProfile, MethodologyVersion
+from assessments.services.experts import conflict_in_force
 from assessments.services.selfassessment import required_indicators
 from labelling import services
 from labelling.models import (
@@ -31,6 +36,7 @@ from labelling.models import (
     Sector,
     User,
 )
+from reports.services import labels_expire
 
 S = ApplicationState
 
@@ -108,6 +114,9 @@ USERS: tuple[DemoUser, ...] = (
     _manager("manager5@demo.test", "Laia Puig", "ES"),
     _manager("manager6@demo.test", "Giulia Ferrari", "IT"),
     _manager("manager7@demo.test", "Stefan Huber", "AT"),
+    _manager("manager8@demo.test", "Katrin Lehmann", "DE"),
+    _manager("manager9@demo.test", "Iker Etxeberria", "ES"),
+    _manager("manager10@demo.test", "Camille Laurent", "FR"),
     DemoUser(EXPERT_DE, "Klaus Richter", "expert", "DE", is_expert=True),
     DemoUser(EXPERT_FR, "Claire Dubois", "expert", "FR", is_expert=True),
     DemoUser(
@@ -138,17 +147,74 @@ SECTORS: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True)
+class DemoExpertProfile:
+    """What an expert is accredited for; the accreditation runs around the day of the seed."""
+
+    email: str
+    levels: tuple[str, ...]
+    countries: tuple[str, ...]
+    languages: tuple[str, ...]
+    sectors: tuple[str, ...]
+
+    def accreditation(self, today: datetime.date) -> dict[str, object]:
+        return {
+            "accredited_from": today - ACCREDITED_BEFORE_SEED,
+            "accredited_until": today + ACCREDITED_AFTER_SEED,
+            **{f"may_assess_{level}": level in self.levels for level in Level.values},
+            "countries": list(self.countries),
+            "languages": list(self.languages),
+        }
+
+
+# Long enough for the experts to have assessed the demo's oldest application (26 months ago).
+ACCREDITED_BEFORE_SEED = datetime.timedelta(days=3 * 365)
+ACCREDITED_AFTER_SEED = datetime.timedelta(days=3 * 365)
+ALL_LEVELS = (Level.BRONZE, Level.SILVER, Level.GOLD)
+
+EXPERT_PROFILES: tuple[DemoExpertProfile, ...] = (
+    DemoExpertProfile(
+        EXPERT_DE,
+        ALL_LEVELS,
+        ("DE", "AT", "CH", "PL"),
+        ("de", "en"),
+        ("mobility", "digital", "energy", "photonics"),
+    ),
+    DemoExpertProfile(
+        EXPERT_FR,
+        ALL_LEVELS,
+        ("FR", "BE", "ES", "IT"),
+        ("fr", "en", "it"),
+        ("health", "food", "materials", "maritime"),
+    ),
+)
+
+#: (expert, organisation, tie): the German expert cannot assess the Piedmont cluster, whose
+#: application waits for its experts, so its page shows the secretariat why.
+CONFLICTS: tuple[tuple[str, str, str], ...] = (
+    (
+        EXPERT_DE,
+        "Piedmont Digital Industry Cluster",
+        "Advised the cluster management on its internationalisation strategy in 2025.",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class DemoApplication:
     """An application and the state the seed walks it to.
 
     ``experts`` are e-mails, lead first (GOLD needs two from different countries).
-    ``leave_from`` is the state a WITHDRAWN application is withdrawn from.
+    ``leave_from`` is the state a WITHDRAWN application is withdrawn from. ``months_ago`` walks
+    it that long ago (its records, decision and label are dated then); ``renews`` makes it the
+    renewal of the organisation's label.
     """
 
     level: str
     state: str
     experts: tuple[str, ...] = (EXPERT_DE,)
     leave_from: str = S.DRAFT
+    months_ago: int = 0
+    renews: bool = False
 
     @property
     def outcome(self) -> str:
@@ -202,8 +268,8 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ("mobility", "digital"),
         MANAGER,
         (
-            DemoApplication(Level.GOLD, S.CERTIFIED, GOLD_TEAM),
-            DemoApplication(Level.GOLD, S.DRAFT),  # the renewal, in preparation
+            DemoApplication(Level.GOLD, S.CERTIFIED, GOLD_TEAM, months_ago=21),
+            DemoApplication(Level.GOLD, S.DRAFT, renews=True),  # its renewal, in preparation
         ),
     ),
     DemoOrganisation(
@@ -298,6 +364,48 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ("photonics", "materials"),
         "manager7@demo.test",
         (DemoApplication(Level.BRONZE, S.EXPERTS_ASSIGNED),),
+    ),
+    DemoOrganisation(
+        "Saxon Microelectronics Cluster",
+        "Saxon Microelectronics Cluster e.V.",
+        "DE",
+        "DED2",
+        2000,
+        (240, 25, 12),
+        Decimal("8.0"),
+        ("digital", "materials"),
+        "manager8@demo.test",
+        (
+            # BRONZE 20 months ago, then SILVER now: the interval the SILVER rule asks for, and
+            # another expert each time (no one assesses the same organisation twice running).
+            DemoApplication(Level.BRONZE, S.CERTIFIED, (EXPERT_FR,), months_ago=20),
+            DemoApplication(Level.SILVER, S.CERTIFIED, (EXPERT_DE,), renews=True),
+        ),
+    ),
+    DemoOrganisation(
+        "Basque Energy Cluster",
+        "Asociación Cluster de Energía del País Vasco",
+        "ES",
+        "ES21",
+        1996,
+        (160, 18, 9),
+        Decimal("6.0"),
+        ("energy",),
+        "manager9@demo.test",
+        (DemoApplication(Level.BRONZE, S.CERTIFIED),),
+    ),
+    DemoOrganisation(
+        "Lyon Urban Mobility Cluster",
+        "Association Lyon Urban Mobility Cluster",
+        "FR",
+        "FRK2",
+        2012,
+        (45, 8, 6),
+        Decimal("2.0"),
+        ("mobility",),
+        "manager10@demo.test",
+        # Decided 26 months ago: its label has expired and was not renewed.
+        (DemoApplication(Level.BRONZE, S.CERTIFIED, months_ago=26),),
     ),
 )
 
@@ -511,6 +619,27 @@ def _ensure_user(spec: DemoUser) -> tuple[User, bool]:
     return User.objects.create_user(spec.email, DEMO_PASSWORD, **spec.account_fields()), True
 
 
+def _ensure_expert_profile(
+    spec: DemoExpertProfile, expert: User, sectors: dict[str, Sector], today: datetime.date
+) -> None:
+    """The expert's profile, created when missing; an existing one is left as it is."""
+    profile, created = ExpertProfile.objects.get_or_create(
+        user=expert, defaults=spec.accreditation(today)
+    )
+    if created:
+        profile.sectors.set([sectors[code] for code in spec.sectors])
+
+
+def _ensure_conflict(expert: User, organisation_name: str, tie: str) -> None:
+    """The expert's declared tie to the organisation, declared through the service if missing."""
+    organisation = Organisation.objects.filter(name=organisation_name).first()
+    if organisation is None or conflict_in_force(expert=expert, organisation=organisation):
+        return
+    assessment_services.conflict_declare(
+        expert=expert, organisation=organisation, description=tie, actor=expert
+    )
+
+
 def _seed_organisation(
     spec: DemoOrganisation, people: dict[str, User], sectors: dict[str, Sector]
 ) -> Organisation:
@@ -519,23 +648,36 @@ def _seed_organisation(
         actor=manager, sectors=[sectors[code] for code in spec.sectors], **spec.profile()
     )
     for wanted in spec.applications:
-        application = services.application_create(
-            organisation=organisation, level=wanted.level, actor=manager
-        )
+        renews = organisation.labels.order_by("-valid_from").first() if wanted.renews else None
         crew = Crew(
             manager=manager,
             secretariat=people[SECRETARIAT],
             second_secretariat=people[SECRETARIAT_2],
             experts=tuple(people[email] for email in wanted.experts),
         )
-        walk_application(
-            application,
-            to=wanted.state,
-            crew=crew,
-            outcome=wanted.outcome,
-            leave_from=wanted.leave_from,
-        )
+        with _months_ago(wanted.months_ago):
+            application = services.application_create(
+                organisation=organisation, level=wanted.level, actor=manager, renews=renews
+            )
+            walk_application(
+                application,
+                to=wanted.state,
+                crew=crew,
+                outcome=wanted.outcome,
+                leave_from=wanted.leave_from,
+            )
     return organisation
+
+
+@contextlib.contextmanager
+def _months_ago(months: int) -> Iterator[None]:
+    """The clock set back ``months`` (of 30.5 days) while it lasts, ticking from there."""
+    if not months:
+        yield
+        return
+    back = datetime.timedelta(days=round(30.5 * months))
+    with time_machine.travel(timezone.now() - back, tick=True):
+        yield
 
 
 @dataclass
@@ -550,8 +692,9 @@ class SeedReport:
 def seed_demo() -> SeedReport:
     """Create whatever of the demo data is missing; returns what was created and what existed.
 
-    Side effects: users, sectors, organisations, memberships, applications with their
-    assignments and state changes; after the commit, the notifications of every state change.
+    Side effects: users, expert profiles, sectors, organisations, memberships, applications with
+    their assignments and state changes, declared conflicts of interest; after the commit, the
+    notifications of every state change.
     """
     report = SeedReport()
     if not MethodologyVersion.objects.filter(state="published").exists():
@@ -564,12 +707,20 @@ def seed_demo() -> SeedReport:
         code: Sector.objects.get_or_create(code=code, defaults={"name": name})[0]
         for code, name in SECTORS
     }
+    # Before any application is walked: only accredited experts can be assigned.
+    for expert_spec in EXPERT_PROFILES:
+        _ensure_expert_profile(
+            expert_spec, people[expert_spec.email], sectors, timezone.localdate()
+        )
     for spec in ORGANISATIONS:
         if Organisation.objects.filter(name=spec.name).exists():
             report.organisations_existing.append(spec.name)
             continue
         _seed_organisation(spec, people, sectors)
         report.organisations_created.append(spec.name)
+    for email, organisation_name, tie in CONFLICTS:
+        _ensure_conflict(people[email], organisation_name, tie)
+    labels_expire()  # what the daily task would have done for the oldest label
     return report
 
 

@@ -347,6 +347,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     state_before_appeal = models.CharField(max_length=32, choices=S.choices, blank=True)
+    renews = models.ForeignKey(
+        "reports.Label",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+        verbose_name=_("renews label"),
+        help_text=_("The label this application renews; a new label supersedes it."),
+    )
     history = GenericRelation(StateChange)
 
     class Meta:

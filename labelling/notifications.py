@@ -36,12 +36,33 @@ AUDIENCES: dict[str, set[str]] = {
 }
 
 
+#: A label's changes go to its organisation's managers (and the secretariat hears of expiry).
+LABEL_AUDIENCES: dict[str, set[str]] = {
+    "suspend": {MANAGERS},
+    "reinstate": {MANAGERS},
+    "revoke": {MANAGERS},
+    "expire": {MANAGERS, SECRETARIAT},
+    "supersede": {MANAGERS},
+}
+
+
+def _application_of(change: StateChange) -> tuple[Application | None, set[str], str]:
+    """The application a change concerns, who hears of it, and the folder of its e-mails."""
+    from reports.models import Label
+
+    subject = change.subject
+    if isinstance(subject, Application):
+        return subject, AUDIENCES.get(change.transition, set()), "transitions"
+    if isinstance(subject, Label):
+        return subject.application, LABEL_AUDIENCES.get(change.transition, set()), "labels"
+    return None, set(), ""
+
+
 def recipients_for(change: StateChange) -> list[User]:
     """The people concerned by ``change``, without the person who made it."""
-    application = change.subject
-    if not isinstance(application, Application):
+    application, audiences, _folder = _application_of(change)
+    if application is None:
         return []
-    audiences = AUDIENCES.get(change.transition, set())
     people: dict[int, User] = {}
     if MANAGERS in audiences:
         people.update((u.pk, u) for u in application.organisation.managers.filter(is_active=True))
@@ -70,19 +91,30 @@ def render_mail(template: str, recipient: User, context: dict) -> tuple[str, str
 
 def render_notification(change: StateChange, recipient: User) -> tuple[str, str]:
     """Subject and body of the e-mail about ``change`` for ``recipient``."""
-    application = change.subject
+    application, _audiences, folder = _application_of(change)
     with translation.override(recipient.language):
-        state_label = str(application.get_state_display())
+        state_label = str(change.subject.get_state_display())
     return render_mail(
-        f"emails/transitions/{change.transition}.txt",
+        f"emails/{folder}/{change.transition}.txt",
         recipient,
         {
             "change": change,
             "application": application,
+            "subject": change.subject,
             "state_label": state_label,
             "url": application_url(application),
         },
     )
+
+
+def send_to_managers(organisation, template: str, context: dict) -> int:
+    """E-mail every active manager of ``organisation``, each in their own language (for mail
+    that is no state change, e.g. an expiry reminder). Returns how many were sent."""
+    managers = list(organisation.managers.filter(is_active=True).order_by("email"))
+    for manager in managers:
+        subject, body = render_mail(template, manager, {"organisation": organisation, **context})
+        EmailMessage(subject, body, to=[manager.email]).send()
+    return len(managers)
 
 
 def deliver_notifications(change: StateChange) -> int:

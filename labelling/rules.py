@@ -142,6 +142,7 @@ deciding_secretariat = is_secretariat & is_about_an_application & ~is_assessor
 rules.add_perm("labelling.decide_application", deciding_secretariat)
 rules.add_perm("labelling.confirm_decision", deciding_secretariat & ~proposed_the_decision)
 rules.add_perm("labelling.issue_certificate", is_secretariat)
+rules.add_perm("reports.manage_label", is_secretariat)
 rules.add_perm("labelling.decide_appeal", deciding_secretariat & ~took_part_in_decision)
 rules.add_perm("labelling.view_history", can_view_application)
 
@@ -150,6 +151,17 @@ rules.add_perm("labelling.view_history", can_view_application)
 def is_draft(user: User, application: Application | None) -> bool:
     return application is not None and application.state == "draft"
 
+
+@rules.predicate
+def is_the_expert(user: User, expert: User | None) -> bool:
+    """Acting for themselves: ``expert`` is the person asking."""
+    return expert is not None and expert.pk == user.pk
+
+
+# Conflicts of interest: experts declare their own ties, the secretariat may record one for
+# them; only the secretariat withdraws one (a tie never disappears at the expert's word alone).
+rules.add_perm("assessments.declare_conflict", is_secretariat | (is_expert & is_the_expert))
+rules.add_perm("assessments.withdraw_conflict", is_secretariat)
 
 # Methodology and self-assessment.
 rules.add_perm("assessments.publish_methodology", is_secretariat)

@@ -6,9 +6,10 @@ actor's permission through ``labelling.rules`` and records every state change.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
@@ -22,6 +23,9 @@ from labelling.models import (
     User,
 )
 from labelling.rules import can
+
+if TYPE_CHECKING:
+    from reports.models import Label
 from labelling.workflow import ensure_transition_allowed, record_creation, run_transition
 
 ORGANISATION_FIELDS = {
@@ -90,12 +94,36 @@ def organisation_add_manager(*, organisation: Organisation, user: User, actor: U
     return membership
 
 
+def _check_renewable(label: Label, organisation: Organisation) -> None:
+    from reports.models import RENEWABLE_STATES, RENEWAL_GRACE
+
+    if label.organisation_id != organisation.pk:
+        raise InvalidInput(_("This label belongs to another organisation."), field="renews")
+    too_late = label.valid_until + RENEWAL_GRACE < timezone.localdate()
+    if label.state not in RENEWABLE_STATES or too_late:
+        raise InvalidInput(
+            _(
+                "This label can no longer be renewed (renewal is possible until a year after "
+                "expiry, and never for a revoked or already renewed label); apply anew instead."
+            ),
+            field="renews",
+        )
+
+
 @transaction.atomic
-def application_create(*, organisation: Organisation, level: str, actor: User) -> Application:
-    """Open a draft application; refused while another application of the organisation is open."""
+def application_create(
+    *, organisation: Organisation, level: str, actor: User, renews: Label | None = None
+) -> Application:
+    """Open a draft application; refused while another application of the organisation is open.
+
+    ``renews`` is the organisation's label this application renews: its label will supersede
+    that one. A label can be renewed until a year after it expired, unless it was revoked.
+    """
     _require(actor, "labelling.create_application", organisation)
     if level not in Level.values:
         raise InvalidInput(_("Choose GOLD, SILVER or BRONZE."), field="level")
+    if renews is not None:
+        _check_renewable(renews, organisation)
     from labelling.models import OPEN_STATES
 
     # Lock the organisation so two concurrent "new application" clicks cannot both pass.
@@ -114,7 +142,11 @@ def application_create(*, organisation: Organisation, level: str, actor: User) -
             field="level",
         )
     application = Application.objects.create(
-        organisation=organisation, level=level, created_by=actor, methodology=methodology
+        organisation=organisation,
+        level=level,
+        created_by=actor,
+        methodology=methodology,
+        renews=renews,
     )
     record_creation(application, actor=actor)
     return application
@@ -191,8 +223,11 @@ def application_reject_proposal(
     return run_transition(application, "reject_proposal", actor=actor, reason=reason)
 
 
-def application_certify(*, application: Application, actor: User) -> StateChange:
-    return run_transition(application, "certify", actor=actor)
+def application_certify(*, application: Application, actor: User):
+    """Issue the awarded label and queue its certificate: see ``reports.services.label_issue``."""
+    from reports.services import label_issue
+
+    return label_issue(application=application, actor=actor)
 
 
 def application_close(*, application: Application, actor: User) -> StateChange:

@@ -18,6 +18,7 @@ from labelling.forms import ApplicationCreateForm, OrganisationForm, TransitionF
 from labelling.models import Application, ApplicationState, Outcome, User
 from labelling.rules import can
 from labelling.workflow import user_transitions
+from reports.selectors import label_context
 
 # Each action a person can start from an application page, and the service that does it.
 APPLICATION_ACTIONS: dict[str, Callable[..., object]] = {
@@ -181,6 +182,31 @@ def _recommendation_context(application: Application, user: User) -> dict:
     }
 
 
+def _self_assessment_context(application: Application, user: User) -> dict:
+    """What keeps the draft from being submitted, for the manager who can still complete it."""
+    from assessments.services import self_assessment_gaps
+
+    if not can(user, "assessments.edit_self_assessment", application):
+        return {}
+    return {"self_assessment_gaps": self_assessment_gaps(application)}
+
+
+def _expert_suggestions_context(application: Application, user: User) -> dict:
+    """The experts ranked for the secretariat building the team, and the eligible ones to
+    invite; nothing once the team is confirmed or for anyone else."""
+    from assessments.services import expert_suggestions
+
+    if application.state != ApplicationState.ACCEPTED or not can(
+        user, "labelling.assign_experts", application
+    ):
+        return {}
+    suggestions = expert_suggestions(application=application, actor=user)
+    return {
+        "suggestions": suggestions,
+        "eligible_experts": [s.expert for s in suggestions if s.eligible],
+    }
+
+
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
@@ -198,9 +224,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "form": TransitionForm(),
             **_recommendation_context(application, request.user),
-            "experts": User.objects.filter(is_expert=True, is_active=True)
-            if request.user.is_secretariat
-            else User.objects.none(),
+            **_self_assessment_context(application, request.user),
+            **label_context(application, request.user),
+            **_expert_suggestions_context(application, request.user),
             "my_assignment": next(
                 (a for a in application.assignments.all() if a.expert_id == request.user.pk), None
             ),

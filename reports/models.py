@@ -1,1 +1,265 @@
-"""Certificates, reports and the public registry are built here (see the certificate issue)."""
+"""Labels, their certificates and the numbers those carry.
+
+A ``Label`` is what a decision awards: a level, for an organisation, valid for the methodology's
+period; it has its own lifecycle (active, suspended, revoked, expired, superseded). Its
+``Certificate`` is the signed PDF (with the assessment report) that a worker renders after the
+decision commits; the certificate's generation is a small state machine of its own so that the
+secretariat sees its progress and a crashed or repeated task still ends with one file.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from labelling.models import Level
+from labelling.rules import transition_permission
+
+
+def _reason_required() -> dict[str, object]:
+    return {"reason_required": True}
+
+
+class LabelState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Superseded by a renewal")
+
+
+L = LabelState
+#: States a renewal may replace: a label is renewable up to a year after it expired.
+RENEWABLE_STATES = [L.ACTIVE, L.SUSPENDED, L.EXPIRED]
+RENEWAL_GRACE = datetime.timedelta(days=365)
+
+
+def is_past_validity(label: Label) -> bool:
+    return label.valid_until < timezone.localdate()
+
+
+is_past_validity.message = _("The label is still within its validity.")  # type: ignore[attr-defined]
+
+
+class Label(ConcurrentTransitionMixin, models.Model):
+    """A label awarded by a decision: one per application that earned one."""
+
+    application = models.OneToOneField(
+        "labelling.Application",
+        on_delete=models.PROTECT,
+        related_name="label",
+        verbose_name=_("application"),
+    )
+    organisation = models.ForeignKey(
+        "labelling.Organisation",
+        on_delete=models.PROTECT,
+        related_name="labels",
+        verbose_name=_("organisation"),
+    )
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, db_index=True)
+    score_pct = models.DecimalField(
+        _("score (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), db_index=True)
+    state = FSMField(_("state"), default=L.ACTIVE, choices=L.choices, protected=True, db_index=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("superseded by"),
+    )
+    reminder_90_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_30_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = GenericRelation("labelling.StateChange")
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        ordering = ["-valid_from", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} – {self.organisation} ({self.valid_until:%m/%Y})"
+
+    @property
+    def is_valid(self) -> bool:
+        """Valid today: active and within its validity."""
+        today = timezone.localdate()
+        return self.state == L.ACTIVE and self.valid_from <= today <= self.valid_until
+
+    @transition(
+        field=state,
+        source=L.ACTIVE,
+        target=L.SUSPENDED,
+        permission=transition_permission("reports.manage_label"),
+        custom=_reason_required(),
+    )
+    def suspend(self) -> None:
+        """The label stops counting as valid until it is reinstated or revoked."""
+
+    @transition(
+        field=state,
+        source=L.SUSPENDED,
+        target=L.ACTIVE,
+        permission=transition_permission("reports.manage_label"),
+        custom=_reason_required(),
+    )
+    def reinstate(self) -> None:
+        """What caused the suspension is resolved."""
+
+    @transition(
+        field=state,
+        source=[L.ACTIVE, L.SUSPENDED],
+        target=L.REVOKED,
+        permission=transition_permission("reports.manage_label"),
+        custom=_reason_required(),
+    )
+    def revoke(self) -> None:
+        """Withdrawn for good (ISO/IEC 17065 withdrawal)."""
+
+    @transition(
+        field=state,
+        source=[L.ACTIVE, L.SUSPENDED],
+        target=L.EXPIRED,
+        permission=transition_permission("reports.manage_label"),
+        conditions=[is_past_validity],
+    )
+    def expire(self) -> None:
+        """Past its validity; the periodic task runs this."""
+
+    @transition(
+        field=state,
+        source=RENEWABLE_STATES,
+        target=L.SUPERSEDED,
+        permission=transition_permission("labelling.issue_certificate"),
+    )
+    def supersede(self, *, by: Label) -> None:
+        self.superseded_by = by
+
+
+def label_validity(decided_on: datetime.date, months: int) -> tuple[datetime.date, datetime.date]:
+    """From the first day of the decision month, for ``months`` months (to the day before)."""
+    start = decided_on.replace(day=1)
+    year, month = divmod(start.month - 1 + months, 12)
+    end = start.replace(year=start.year + year, month=month + 1) - datetime.timedelta(days=1)
+    return start, end
+
+
+class CertificateState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+C = CertificateState
+
+
+def certificate_path(instance: Certificate, filename: str) -> str:
+    return f"certificates/{instance.number}/{filename}"
+
+
+def is_claimable(certificate: Certificate) -> bool:
+    """Queued, or left rendering by a worker that died (its lease ran out)."""
+    if certificate.state == C.QUEUED:
+        return True
+    started = certificate.rendering_started_at
+    lease = datetime.timedelta(seconds=settings.CERTIFICATE_RENDER_LEASE_SECONDS)
+    return started is None or timezone.now() - started > lease
+
+
+is_claimable.message = _("Another worker is rendering this certificate.")  # type: ignore[attr-defined]
+
+
+class Certificate(ConcurrentTransitionMixin, models.Model):
+    """The signed certificate PDF of a label and its assessment report, with their progress."""
+
+    label = models.OneToOneField(
+        Label, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("label")
+    )
+    number = models.CharField(_("certificate number"), max_length=32, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    state = FSMField(
+        _("generation"), default=C.QUEUED, choices=C.choices, protected=True, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
+    rendering_started_at = models.DateTimeField(_("rendering started"), null=True, blank=True)
+    failure_reason = models.TextField(_("reason of the failure"), blank=True)
+    pdf = models.FileField(_("certificate PDF"), upload_to=certificate_path, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64, blank=True)
+    report = models.FileField(_("assessment report PDF"), upload_to=certificate_path, blank=True)
+    report_sha256 = models.CharField(_("SHA-256 of the report"), max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    completed_at = models.DateTimeField(_("files ready"), null=True, blank=True)
+    history = GenericRelation("labelling.StateChange")
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="unique_certificate_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # The generation steps are the worker's (no person runs them), hence no permission.
+    @transition(
+        field=state, source=[C.QUEUED, C.RENDERING], target=C.RENDERING, conditions=[is_claimable]
+    )
+    def start_rendering(self) -> None:
+        self.attempts += 1
+        self.rendering_started_at = timezone.now()
+        self.failure_reason = ""
+
+    @transition(field=state, source=C.RENDERING, target=C.DONE)
+    def complete(self, *, pdf: str, pdf_sha256: str, report: str, report_sha256: str) -> None:
+        self.pdf.name = pdf
+        self.pdf_sha256 = pdf_sha256
+        self.report.name = report
+        self.report_sha256 = report_sha256
+        self.completed_at = timezone.now()
+
+    @transition(field=state, source=C.RENDERING, target=C.QUEUED)
+    def requeue(self, *, failure: str) -> None:
+        """An attempt failed or its worker died; another attempt follows."""
+        self.failure_reason = failure
+
+    @transition(field=state, source=C.RENDERING, target=C.FAILED)
+    def fail(self, *, failure: str) -> None:
+        """The last automatic attempt failed: the secretariat decides on a retry."""
+        self.failure_reason = failure
+
+    @transition(
+        field=state,
+        source=C.FAILED,
+        target=C.QUEUED,
+        permission=transition_permission("labelling.issue_certificate"),
+    )
+    def retry(self) -> None:
+        """The secretariat asks for another attempt after a failure."""
+
+
+class CertificateSequence(models.Model):
+    """The last certificate sequence number handed out in a year (locked while incremented)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("certificate sequence")
+        verbose_name_plural = _("certificate sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

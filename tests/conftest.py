@@ -24,6 +24,13 @@ def _tasks_in_process():
 
 
 @pytest.fixture
+def no_rendering(monkeypatch):
+    """Issued certificates stay queued: for tests about anything but the documents, which
+    would otherwise spend a second or so rendering each PDF."""
+    monkeypatch.setattr("reports.services._queue_rendering", lambda *args, **kwargs: None)
+
+
+@pytest.fixture
 def organisation(db):
     return factories.OrganisationFactory()
 
@@ -75,12 +82,28 @@ def application(organisation, manager):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real Celery worker on the real Redis, consuming this test's tasks.
+def crew(manager, secretariat, second_secretariat, lead_expert, second_expert):
+    """Who moves an application of a level through the services (see labelling.demo)."""
+    from labelling.demo import Crew
+    from labelling.models import Level
+
+    def build(level: str) -> Crew:
+        experts = (lead_expert, second_expert) if level == Level.GOLD else (lead_expert,)
+        return Crew(manager, secretariat, second_secretariat, experts)
+
+    return build
+
+
+@pytest.fixture
+def start_celery_worker(transactional_db, tmp_path):
+    """Starts real Celery workers on the real Redis, consuming this test's tasks; stops them
+    after the test. Options go to ``tests.worker.CeleryWorker`` (e.g. another app module).
 
     Fails (rather than skips) under CI when Redis is not there: the queue must be proven.
     """
     import os
+
+    import redis
 
     from tests.worker import (
         CeleryWorker,
@@ -89,19 +112,34 @@ def celery_worker_process(transactional_db, tmp_path):
         redis_url_for_this_process,
     )
 
-    broker_url = redis_url_for_this_process()
-    if not redis_is_up(broker_url):
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {broker_url}")
-        pytest.skip(f"Redis is not reachable at {broker_url}")
-    import redis
+    started = []
 
-    redis.Redis.from_url(broker_url).flushdb()
-    worker = CeleryWorker(
-        broker_url=broker_url, mail_dir=tmp_path / "mail", log_path=tmp_path / "worker.log"
-    )
-    worker.start()
-    point_producer_at(broker_url)
-    yield worker
-    worker.stop()
+    def start(**options):
+        broker_url = redis_url_for_this_process()
+        if not redis_is_up(broker_url):
+            if os.environ.get("CI"):
+                pytest.fail(f"Redis is not reachable at {broker_url}")
+            pytest.skip(f"Redis is not reachable at {broker_url}")
+        redis.Redis.from_url(broker_url).flushdb()
+        n = len(started)
+        worker = CeleryWorker(
+            broker_url=broker_url,
+            mail_dir=tmp_path / "mail",
+            log_path=tmp_path / f"worker-{n}.log",
+            **options,
+        )
+        worker.start()
+        point_producer_at(broker_url)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker_process(start_celery_worker):
+    """A real Celery worker on the real Redis, consuming this test's tasks."""
+    return start_celery_worker()

@@ -1,19 +1,23 @@
 """factory_boy factories: one per model, valid by default."""
 
+import datetime
 import hashlib
 from decimal import Decimal
 from pathlib import Path
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from assessments.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
+    ConflictDeclaration,
     ConsensusValue,
     Evidence,
+    ExpertProfile,
     ExpertScore,
     ImprovementArea,
     MethodologyVersion,
@@ -31,6 +35,8 @@ from labelling.models import (
     Sector,
     User,
 )
+from reports.models import Certificate, CertificateState, Label
+from reports.services import certificate_number_allocate
 
 PASSWORD = "correct horse battery staple"
 
@@ -56,7 +62,38 @@ class ManagerFactory(UserFactory):
 
 
 class ExpertFactory(UserFactory):
+    """An expert accredited today for every level (``expert_profile=None``: without a profile;
+    ``expert_profile__<field>=...`` to change one of its fields)."""
+
     is_expert = True
+    expert_profile = factory.RelatedFactory(
+        "tests.factories.ExpertProfileFactory", factory_related_name="user"
+    )
+
+
+class ExpertProfileFactory(DjangoModelFactory):
+    """Accredited for every level from a year ago to a year ahead, speaking English and German."""
+
+    class Meta:
+        model = ExpertProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(ExpertFactory, expert_profile=None)
+    accredited_from = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=365)
+    )
+    accredited_until = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=365)
+    )
+    may_assess_bronze = True
+    may_assess_silver = True
+    may_assess_gold = True
+    languages = factory.LazyFunction(lambda: ["en", "de"])
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectors.set(extracted)
 
 
 class SecretariatFactory(UserFactory):
@@ -90,6 +127,16 @@ class OrganisationFactory(DjangoModelFactory):
     members_research = 8
     members_public = 3
     management_fte = Decimal("3.5")
+
+
+class ConflictDeclarationFactory(DjangoModelFactory):
+    class Meta:
+        model = ConflictDeclaration
+
+    expert = factory.SubFactory(ExpertFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    description = "Was a paid consultant to the cluster management last year."
+    declared_by = factory.SelfAttribute("expert")
 
 
 class MembershipFactory(DjangoModelFactory):
@@ -238,3 +285,49 @@ class AssignmentFactory(DjangoModelFactory):
         """``scored=True``: the expert has a validated value for every assessed indicator."""
         if create and extracted:
             score_everything(self, kwargs.get("values"))
+
+
+class LabelFactory(DjangoModelFactory):
+    """An awarded label with its certificate number; its documents are not rendered.
+
+    ``certificate__state`` sets the generation state (``done`` by default, with a placeholder
+    file name and digest); pass ``certificate=False`` for a label without a certificate row.
+    """
+
+    class Meta:
+        model = Label
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(
+        ApplicationFactory,
+        state=ApplicationState.CERTIFIED,
+        decided_outcome=factory.SelfAttribute("..level"),
+        organisation=factory.SelfAttribute("..organisation"),
+        # Nothing is rendered from these labels: skip the assessment rows, which cost time.
+        self_assessed=False,
+        consensus=False,
+        recommended=False,
+    )
+    organisation = factory.SubFactory(OrganisationFactory)
+    level = Level.BRONZE
+    score_pct = Decimal("85.0")
+    valid_from = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    valid_until = factory.LazyAttribute(lambda o: o.valid_from.replace(year=o.valid_from.year + 2))
+
+    @factory.post_generation
+    def certificate(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        year = self.valid_from.year
+        sequence, number = certificate_number_allocate(year)
+        state = kwargs.get("state", CertificateState.DONE)
+        done = state == CertificateState.DONE
+        Certificate.objects.create(
+            label=self,
+            number=number,
+            year=year,
+            sequence=sequence,
+            state=state,
+            pdf=f"certificates/{sequence}/certificate.pdf" if done else "",
+            pdf_sha256=hashlib.sha256(str(sequence).encode()).hexdigest() if done else "",
+        )

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import redis
+from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -52,10 +53,20 @@ def test_database_url() -> str:
 class CeleryWorker:
     """Starts, kills and restarts one worker process; points this process's producer at it."""
 
-    def __init__(self, *, broker_url: str, mail_dir: Path, log_path: Path) -> None:
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        mail_dir: Path,
+        log_path: Path,
+        app: str = "config",
+        env_overrides: dict[str, str] | None = None,
+    ) -> None:
         self.broker_url = broker_url
         self.mail_dir = mail_dir
         self.log_path = log_path
+        self.app = app
+        self.env_overrides = env_overrides or {}
         self.process: subprocess.Popen | None = None
 
     def env(self) -> dict[str, str]:
@@ -67,10 +78,10 @@ class CeleryWorker:
             CELERY_TASK_ALWAYS_EAGER="false",
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(self.mail_dir),
-            MEDIA_ROOT=os.environ.get("WORKER_MEDIA_ROOT", ""),
+            # The worker stores files where this test process reads them.
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
         )
-        if not env["MEDIA_ROOT"]:
-            del env["MEDIA_ROOT"]
+        env.update(self.env_overrides)
         return env
 
     def start(self, timeout: float = 60) -> None:
@@ -81,7 +92,7 @@ class CeleryWorker:
                     "-m",
                     "celery",
                     "-A",
-                    "config",
+                    self.app,
                     "worker",
                     "--pool=solo",
                     "--loglevel=INFO",

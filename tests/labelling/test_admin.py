@@ -15,7 +15,7 @@ REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.l
 
 
 @pytest.fixture
-def superuser_client(client, db, django_capture_on_commit_callbacks):
+def superuser_client(client, db, django_capture_on_commit_callbacks, no_rendering):
     """Logged in as the demo's superuser, after seeding (notifications delivered too)."""
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=StringIO())

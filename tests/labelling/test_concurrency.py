@@ -1,41 +1,17 @@
 """Two people acting on one application at the same moment: exactly one wins."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from labelling import services
 from labelling.exceptions import StaleState
 from labelling.models import Application, ApplicationState, StateChange
 from tests import factories
+from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 50
-
-
-def _race(application_pk: int, actions) -> list[object]:
-    """Run each action in its own thread and connection, released at the same instant."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[object] = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            application = Application.objects.get(pk=application_pk)
-            barrier.wait(timeout=10)
-            outcomes[index] = action(application)
-        except Exception as exc:  # the outcome under test may be any error
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.skipif(
@@ -48,8 +24,8 @@ def test_conflicting_screening_decisions_never_both_win(manager, secretariat, se
         )
         services.application_submit(application=application, actor=manager)
 
-        outcomes = _race(
-            application.pk,
+        outcomes = race(
+            lambda pk=application.pk: Application.objects.get(pk=pk),
             [
                 lambda app: services.application_accept(application=app, actor=secretariat),
                 lambda app: services.application_reject(

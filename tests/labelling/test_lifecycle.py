@@ -2,13 +2,14 @@
 self-assessment, screening, expert team, blind scoring, consensus, the rules' recommendation,
 the two-person decision and the certificate or the closing."""
 
+import dataclasses
 import datetime
 
 import pytest
 import time_machine
 
 from labelling import services
-from labelling.demo import Crew, walk_application
+from labelling.demo import walk_application
 from labelling.models import ApplicationState, Level, Outcome
 from tests import factories
 
@@ -25,15 +26,6 @@ FULL_PATH = [
     "propose_decision",
     "confirm_decision",
 ]
-
-
-@pytest.fixture
-def crew(manager, secretariat, second_secretariat, lead_expert, second_expert):
-    def build(level: str) -> Crew:
-        experts = (lead_expert, second_expert) if level == Level.GOLD else (lead_expert,)
-        return Crew(manager, secretariat, second_secretariat, experts)
-
-    return build
 
 
 def _open(organisation, manager, level):
@@ -72,9 +64,14 @@ def test_application_walks_through_the_lifecycle_to_its_outcome(
 
 def test_silver_follows_a_bronze_awarded_twenty_months_earlier(organisation, manager, crew):
     twenty_months_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=610)
+    # Not the SILVER's expert (no one assesses two cycles in a row), and accredited back then.
+    bronze_expert = factories.ExpertFactory(
+        expert_profile__accredited_from=twenty_months_ago.date() - datetime.timedelta(days=1)
+    )
+    bronze_crew = dataclasses.replace(crew(Level.BRONZE), experts=(bronze_expert,))
     with time_machine.travel(twenty_months_ago, tick=False):
         bronze = _open(organisation, manager, Level.BRONZE)
-        walk_application(bronze, to=S.CERTIFIED, crew=crew(Level.BRONZE))
+        walk_application(bronze, to=S.CERTIFIED, crew=bronze_crew)
     silver = _open(organisation, manager, Level.SILVER)
 
     walk_application(silver, to=S.CERTIFIED, crew=crew(Level.SILVER), outcome=Outcome.SILVER)

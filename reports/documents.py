@@ -1,0 +1,187 @@
+"""The certificate and the report of a label, as the PDF layer's data, from the database.
+
+These are the only reads the rendering does; ``reports.pdf`` never touches the database.
+Both documents are in the language of the organisation's first manager (English otherwise).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from assessments.models import ConsensusValue, ImprovementArea, Recommendation
+from assessments.services.selfassessment import required_indicators
+from labelling.models import Level
+from reports.models import Certificate, Label, LabelState
+from reports.pdf.data import (
+    CertificateData,
+    DimensionResult,
+    IndicatorRow,
+    ReportData,
+    peer_medians,
+)
+from reports.pdf.render import render_certificate_pdf, render_report_pdf
+
+
+def verify_url(number: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("verify", args=[number])
+
+
+def _language(label: Label) -> str:
+    manager = label.organisation.managers.filter(is_active=True).order_by("pk").first()
+    return manager.language if manager else settings.LANGUAGE_CODE
+
+
+def _organisation_fields(label: Label, language: str) -> dict[str, str]:
+    organisation = label.organisation
+    with translation.override(language):
+        country = str(organisation.country.name)
+    return {
+        "organisation_name": organisation.name,
+        "organisation_legal_name": organisation.legal_name,
+        "country_name": country,
+        "region": organisation.region,
+    }
+
+
+def certificate_data(certificate: Certificate) -> CertificateData:
+    label = certificate.label
+    language = _language(label)
+    with translation.override(language):
+        level_label = str(Level(label.level).label)
+    return CertificateData(
+        number=certificate.number,
+        level=label.level,
+        level_label=level_label,
+        valid_from=label.valid_from,
+        valid_until=label.valid_until,
+        issued_on=timezone.localdate(certificate.issued_at),
+        verify_url=verify_url(certificate.number),
+        methodology_name=str(label.application.methodology),
+        score_pct=label.score_pct,
+        language=language,
+        **_organisation_fields(label, language),
+    )
+
+
+def _peer_dimension_scores(label: Label) -> tuple[dict[str, list[Decimal]], int]:
+    """Dimension scores of the other organisations holding an active label under the same
+    methodology (their latest recommendation each), and how many such peers there are."""
+    peers = (
+        Label.objects.filter(
+            state=LabelState.ACTIVE,
+            application__methodology__code=label.application.methodology.code,
+        )
+        .exclude(organisation=label.organisation)
+        .values_list("application_id", flat=True)
+    )
+    latest: dict[int, dict] = {}
+    for application_id, explanation in (
+        Recommendation.objects.filter(application_id__in=peers)
+        .order_by("application_id", "computed_at", "pk")
+        .values_list("application_id", "explanation")
+    ):
+        latest[application_id] = explanation
+    scores: dict[str, list[Decimal]] = {}
+    for explanation in latest.values():
+        for code, pct in explanation.get("dimension_scores", []):
+            scores.setdefault(code, []).append(Decimal(pct))
+    return scores, len(latest)
+
+
+def _recommendations(application) -> list[str]:
+    """What the experts wrote for the organisation: notes on the agreed values, and their
+    verdicts on the improvement areas."""
+    notes = [
+        f"{value.indicator.code} {value.indicator.title}: {value.note}"
+        for value in ConsensusValue.objects.filter(application=application)
+        .exclude(note="")
+        .select_related("indicator")
+        .order_by("indicator__order")
+    ]
+    notes += [
+        f"{area.title}: {area.validation_note}"
+        for area in ImprovementArea.objects.filter(application=application).exclude(
+            validation_note=""
+        )
+    ]
+    return notes
+
+
+def report_data(certificate: Certificate) -> ReportData:
+    label = certificate.label
+    application = label.application
+    language = _language(label)
+    recommendation = application.recommendations.order_by("-computed_at", "-pk").first()
+    explanation = recommendation.explanation if recommendation else {}
+    results = {row["code"]: row for row in explanation.get("indicators", [])}
+    self_assessed = dict(application.answers.values_list("indicator_id", "value"))
+    indicators = list(required_indicators(application))
+    peer_scores, peer_count = _peer_dimension_scores(label)
+    medians = peer_medians(peer_scores)
+    titles: dict[str, str] = {}
+    for indicator in indicators:
+        titles.setdefault(indicator.dimension.code, indicator.dimension.title)
+    with translation.override(language):
+        level_label = str(Level(label.level).label)
+    return ReportData(
+        methodology_name=str(application.methodology),
+        level=label.level,
+        level_label=level_label,
+        score_pct=label.score_pct,
+        decided_on=timezone.localdate(application.decided_at or certificate.issued_at),
+        dimensions=[
+            DimensionResult(
+                code=code,
+                title=titles.get(code, code),
+                score_pct=Decimal(pct),
+                peer_median_pct=medians.get(code),
+            )
+            for code, pct in explanation.get("dimension_scores", [])
+        ],
+        indicators=[
+            IndicatorRow(
+                code=indicator.code,
+                title=indicator.title,
+                dimension_code=indicator.dimension.code,
+                self_assessed=self_assessed.get(indicator.pk),
+                validated=_decimal(results.get(indicator.code, {}).get("value")),
+                unit=indicator.unit,
+                light=results.get(indicator.code, {}).get("light", ""),
+                threshold=indicator.threshold,
+                passed=bool(results.get(indicator.code, {}).get("passed")),
+                reason=results.get(indicator.code, {}).get("reason", ""),
+                value_type=indicator.value_type,
+            )
+            for indicator in indicators
+        ],
+        recommendations=_recommendations(application),
+        experts=[
+            a.expert.full_name
+            for a in application.assignments.filter(status="accepted").select_related("expert")
+        ],
+        peer_count=peer_count,
+        language=language,
+        certificate_number=certificate.number,
+        valid_from=label.valid_from,
+        valid_until=label.valid_until,
+        verify_url=verify_url(certificate.number),
+        **_organisation_fields(label, language),
+    )
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The signed certificate PDF of ``certificate``."""
+    return render_certificate_pdf(certificate_data(certificate))
+
+
+def report_pdf(certificate: Certificate) -> bytes:
+    """The signed assessment report PDF that goes with ``certificate``."""
+    return render_report_pdf(report_data(certificate))

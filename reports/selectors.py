@@ -1,0 +1,114 @@
+"""Reads of labels and certificates: the public registry and verification, and staff views."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from labelling.models import Sector
+from reports.models import Certificate, CertificateState, Label, LabelState
+
+#: What the public is told about a certificate, by the state of its label.
+PUBLIC_STATUS_LABELS = {
+    "valid": _("Valid"),
+    "expired": _("Expired"),
+    "suspended": _("Suspended"),
+    "revoked": _("Revoked"),
+    "superseded": _("Superseded by a renewal"),
+}
+#: Labels the registry lists: revoked and replaced ones are not in the directory.
+REGISTRY_STATES = [LabelState.ACTIVE, LabelState.SUSPENDED, LabelState.EXPIRED]
+
+
+def public_status(label: Label) -> str:
+    """valid, expired, suspended, revoked or superseded, as of today.
+
+    An active label past its validity already counts as expired before the daily task has
+    recorded the expiry, so the public never sees a stale "valid".
+    """
+    if label.state == LabelState.ACTIVE:
+        return "valid" if label.valid_until >= timezone.localdate() else "expired"
+    return str(label.state)
+
+
+def registry_labels() -> QuerySet[Label]:
+    """Labels of the public registry with what a page shows, in a constant number of queries."""
+    return (
+        Label.objects.filter(state__in=REGISTRY_STATES, certificate__isnull=False)
+        .select_related("organisation", "certificate")
+        .prefetch_related(
+            Prefetch("organisation__sectors", queryset=Sector.objects.order_by("name"))
+        )
+    )
+
+
+def valid_labels(queryset: QuerySet[Label]) -> QuerySet[Label]:
+    today = timezone.localdate()
+    return queryset.filter(state=LabelState.ACTIVE, valid_from__lte=today, valid_until__gte=today)
+
+
+def normalise_number(text: str) -> str:
+    from reports.pdf.numbers import normalise
+
+    return normalise(text or "")
+
+
+def certificate_by_number(number: str) -> Certificate | None:
+    """The certificate with that number (spacing and case forgiven), or ``None``."""
+    return (
+        Certificate.objects.select_related("label__organisation")
+        .filter(number=normalise_number(number))
+        .first()
+    )
+
+
+def certificate_by_file(upload: IO[bytes]) -> Certificate | None:
+    """The issued certificate whose PDF is byte for byte this file, or ``None``."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return (
+        Certificate.objects.select_related("label__organisation")
+        .filter(state=CertificateState.DONE, pdf_sha256=digest.hexdigest())
+        .first()
+    )
+
+
+def certificate_of_application(application) -> Certificate | None:
+    return (
+        Certificate.objects.select_related("label").filter(label__application=application).first()
+    )
+
+
+LABEL_ACTION_LABELS = {
+    "suspend": _("Suspend the label"),
+    "reinstate": _("Reinstate the label"),
+    "revoke": _("Revoke the label"),
+}
+
+
+def label_context(application, user) -> dict:
+    """The label card of an application page: label, certificate and what ``user`` may do."""
+    from labelling.rules import can
+    from labelling.workflow import user_transitions
+
+    certificate = certificate_of_application(application)
+    if certificate is None:
+        return {}
+    label = certificate.label
+    return {
+        "label": label,
+        "certificate": certificate,
+        "label_actions": [
+            (name, LABEL_ACTION_LABELS[name])
+            for name in user_transitions(label, user)
+            if name in LABEL_ACTION_LABELS
+        ],
+        "can_retry": certificate.state == CertificateState.FAILED
+        and can(user, "labelling.issue_certificate", application),
+    }

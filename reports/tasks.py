@@ -1,0 +1,33 @@
+"""Celery tasks of certificates and labels: fetch by id, call a service, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from labelling.tasks import MAIL_RETRY
+from reports import services
+
+
+@shared_task(name="reports.render_certificate")
+def render_certificate(*, certificate_id: int) -> str:
+    """Render, sign and store a certificate and its report. A failed attempt is recorded on the
+    certificate, which queues the next attempt itself (see ``certificate_render``)."""
+    return services.certificate_render(certificate_id=certificate_id)
+
+
+@shared_task(name="reports.requeue_stalled_certificates")
+def requeue_stalled_certificates() -> int:
+    """Periodic: certificates whose worker died mid-rendering are queued again."""
+    return len(services.certificates_requeue_stalled())
+
+
+@shared_task(name="reports.expire_labels")
+def expire_labels() -> int:
+    """Periodic (daily): labels past their validity become expired."""
+    return len(services.labels_expire())
+
+
+@shared_task(name="reports.send_expiry_reminders", **MAIL_RETRY)
+def send_expiry_reminders() -> int:
+    """Periodic (daily): reminders 90 and 30 days before a label expires, each sent once."""
+    return services.labels_send_reminders()

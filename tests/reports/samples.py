@@ -1,0 +1,87 @@
+"""Certificates and reports to render, built from plain data as the services would."""
+
+from datetime import date
+from decimal import Decimal
+
+from reports.pdf.data import CertificateData, DimensionResult, IndicatorRow, ReportData
+
+VERIFY_URL = "https://labels.example.org/verify/CL-2026-000123-8/"
+DIMENSIONS = (
+    ("STR", "Structure of the cluster", "92.3", "78"),
+    ("GOV", "Cluster management and governance", "85", "80.5"),
+    ("FIN", "Financing", "66.7", "70"),
+    ("SRV", "Services", "100", "75"),
+    ("COO", "Cooperation and interaction within the cluster", "81.2", "72.5"),
+    ("ACH", "Achievements and recognition", "58.3", None),
+)
+
+
+def certificate_data(**overrides) -> CertificateData:
+    values = {
+        "number": "CL-2026-000123-8",
+        "organisation_name": "Rhine-Neckar Biotech Cluster",
+        "organisation_legal_name": "BioRN Cluster Management GmbH",
+        "country_name": "Germany",
+        "region": "DE12 Karlsruhe",
+        "level": "gold",
+        "level_label": "GOLD",
+        "valid_from": date(2026, 3, 1),
+        "valid_until": date(2028, 2, 29),
+        "issued_on": date(2026, 3, 14),
+        "verify_url": VERIFY_URL,
+        "methodology_name": "Cluster excellence methodology 2026",
+        "score_pct": Decimal("87.5"),
+    }
+    return CertificateData(**(values | overrides))
+
+
+def dimensions(*, with_medians: bool = True) -> list[DimensionResult]:
+    return [
+        DimensionResult(
+            code, title, Decimal(score), Decimal(median) if median and with_medians else None
+        )
+        for code, title, score, median in DIMENSIONS
+    ]
+
+
+def indicator(code: str, dimension_code: str, **overrides) -> IndicatorRow:
+    values = {
+        "code": code,
+        "title": f"Indicator {code}",
+        "dimension_code": dimension_code,
+        "self_assessed": Decimal(20),
+        "validated": Decimal(18),
+        "unit": "members",
+        "light": "green",
+        "threshold": Decimal(15),
+        "passed": True,
+    }
+    return IndicatorRow(**(values | overrides))
+
+
+def report_data(**overrides) -> ReportData:
+    values = {
+        "organisation_name": "Rhine-Neckar Biotech Cluster",
+        "organisation_legal_name": "BioRN Cluster Management GmbH",
+        "country_name": "Germany",
+        "region": "DE12 Karlsruhe",
+        "methodology_name": "Cluster excellence methodology 2026",
+        "level": "gold",
+        "level_label": "GOLD",
+        "score_pct": Decimal("87.5"),
+        "decided_on": date(2026, 2, 20),
+        "dimensions": dimensions(),
+        "indicators": [
+            indicator("STR-1", "STR"),
+            indicator("STR-2", "STR", light="red", passed=False, reason="below the threshold"),
+            indicator("FIN-1", "FIN", unit="%", light="yellow"),
+        ],
+        "recommendations": ["Broaden the financing base beyond public grants."],
+        "experts": ["Anna Schmidt (DE)", "Jean Dupont (FR)"],
+        "peer_count": 12,
+        "certificate_number": "CL-2026-000123-8",
+        "valid_from": date(2026, 3, 1),
+        "valid_until": date(2028, 2, 29),
+        "verify_url": VERIFY_URL,
+    }
+    return ReportData(**(values | overrides))

@@ -1,0 +1,212 @@
+"""Rendered certificates and reports: their text, their signature and the QR code on paper."""
+
+import io
+import subprocess
+from datetime import date
+
+import pypdf
+import pytest
+from asn1crypto import x509 as asn1_x509
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from reports.pdf.render import (
+    PdfRenderingError,
+    certificate_html,
+    html_to_pdf,
+    render_certificate_pdf,
+    render_report_pdf,
+    report_html,
+)
+from reports.pdf.signing import write_self_signed_credentials
+from tests.reports.samples import VERIFY_URL, certificate_data, dimensions, report_data
+
+
+@pytest.fixture(scope="module")
+def certificate_pdf(signing_settings) -> bytes:
+    return render_certificate_pdf(certificate_data())
+
+
+@pytest.fixture(scope="module")
+def report_pdf(signing_settings) -> bytes:
+    return render_report_pdf(report_data())
+
+
+def _text(pdf: bytes) -> str:
+    """All the text, with line breaks and runs of spaces read as single spaces."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def _signature_status(pdf: bytes, trusted: asn1_x509.Certificate):
+    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    return validate_pdf_signature(signature, ValidationContext(trust_roots=[trusted]))
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Rhine-Neckar Biotech Cluster",
+        "GOLD",
+        "CL-2026-000123-8",
+        "Valid from 1 March 2026 until 29 February 2028",
+        VERIFY_URL.removeprefix("https://").split("/")[0],
+    ],
+    ids=["organisation", "level", "number", "validity", "verification-host"],
+)
+def test_certificate_text_shows(certificate_pdf, expected):
+    assert expected in _text(certificate_pdf)
+
+
+def test_certificate_is_one_a4_landscape_page(certificate_pdf):
+    (page,) = pypdf.PdfReader(io.BytesIO(certificate_pdf)).pages
+
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Rhine-Neckar Biotech Cluster",
+        "GOLD",
+        "87.5 %",
+        "CL-2026-000123-8",
+        "Valid from 1 March 2026 until 29 February 2028",
+        "Indicator STR-2",
+        "below the threshold",
+        "Broaden the financing base beyond public grants.",
+        "Anna Schmidt (DE), Jean Dupont (FR)",
+        "Page 2 of",
+    ],
+    ids=[
+        "organisation",
+        "level",
+        "score",
+        "number",
+        "validity",
+        "indicator",
+        "reason",
+        "recommendation",
+        "experts",
+        "page-number",
+    ],
+)
+def test_report_text_shows(report_pdf, expected):
+    assert expected in _text(report_pdf)
+
+
+def test_report_shows_the_peer_median_with_enough_peers(report_pdf):
+    text = _text(report_pdf)
+
+    assert "Median score of 12 labelled organisations per dimension" in text
+    assert "Financing 66.7 % 70 %" in text
+
+
+def test_report_with_fewer_than_five_peers_shows_no_benchmark(signing_settings):
+    few_peers = report_data(dimensions=dimensions(with_medians=False), peer_count=4)
+
+    text = _text(render_report_pdf(few_peers))
+
+    assert "Fewer than 5 labelled peers: no benchmark." in text
+    assert "Peer median" not in text
+
+
+def test_report_without_a_label_says_so(signing_settings):
+    html = report_html(report_data(level="", level_label="", certificate_number=""))
+
+    assert "No label awarded" in html
+    assert "No label was awarded." in html
+
+
+@pytest.mark.parametrize("pdf_name", ["certificate_pdf", "report_pdf"])
+def test_signature_is_intact_and_trusted_against_the_configured_certificate(
+    request, signing_files, pdf_name
+):
+    pdf = request.getfixturevalue(pdf_name)
+
+    status = _signature_status(pdf, load_cert_from_pemder(str(signing_files[1])))
+
+    assert status.intact
+    assert status.valid
+    assert status.trusted
+    assert status.coverage.name == "ENTIRE_FILE"
+
+
+def test_signature_is_not_trusted_against_another_certificate(certificate_pdf, tmp_path):
+    _, other = write_self_signed_credentials(tmp_path, common_name="Someone else")
+
+    status = _signature_status(certificate_pdf, load_cert_from_pemder(str(other)))
+
+    assert status.intact
+    assert not status.trusted
+
+
+def test_altered_certificate_is_no_longer_intact(certificate_pdf, signing_files):
+    # The page text is compressed; the producer in the rendered (signed) revision is not.
+    tampered = certificate_pdf.replace(b"WeasyPrint", b"WeasyPrinT", 1)
+    assert tampered != certificate_pdf
+
+    status = _signature_status(tampered, load_cert_from_pemder(str(signing_files[1])))
+
+    assert not status.intact
+
+
+def test_certificate_qr_code_decodes_to_the_verification_url(
+    certificate_pdf, pdf_image_tools, tmp_path
+):
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(certificate_pdf)
+
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            pdf,
+            tmp_path / "page",
+        ],
+        check=True,
+        timeout=60,
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "--raw", "-q", tmp_path / "page.png"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+
+    assert decoded.stdout.strip() == VERIFY_URL
+
+
+def test_certificate_html_escapes_the_organisation_name():
+    html = certificate_html(certificate_data(organisation_name="<b>Bold & Co</b>"))
+
+    assert "&lt;b&gt;Bold &amp; Co&lt;/b&gt;" in html
+    assert "<b>Bold" not in html
+
+
+def test_certificate_html_is_in_the_requested_language():
+    html = certificate_html(certificate_data(language="de", valid_from=date(2026, 3, 1)))
+
+    assert '<html lang="de">' in html
+    assert "1 März 2026" in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["http://127.0.0.1:9/logo.png", "static/missing-logo.png"],
+    ids=["network", "missing-file"],
+)
+def test_rendering_refuses_a_resource_it_cannot_read_locally(source):
+    with pytest.raises(PdfRenderingError, match="Error fetching"):
+        html_to_pdf(f'<img src="{source}">')
