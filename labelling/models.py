@@ -288,6 +288,18 @@ def _reason_required(**custom: object) -> dict[str, object]:
     return {"reason_required": True, **custom}
 
 
+#: The impartiality rules (ISO/IEC 17065), said to whoever they keep from acting.
+DECIDERS = _("A decision is proposed by a secretariat member who did not assess the application.")
+CONFIRMERS = _(
+    "A decision is confirmed by a second secretariat member who neither proposed it nor "
+    "assessed the application."
+)
+APPEAL_DECIDERS = _(
+    "An appeal is decided by a secretariat member who took no part in the decision and did not "
+    "assess the application."
+)
+
+
 class Application(ConcurrentTransitionMixin, models.Model):
     """An organisation's application for one label level, from draft to certificate.
 
@@ -475,6 +487,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.QUALITY_REVIEW,
         target=S.DECISION_PROPOSED,
         permission=transition_permission("labelling.decide_application"),
+        custom={"who_may": DECIDERS},
     )
     def propose_decision(
         self, *, outcome: str, recommended: str, override_reason: str, proposer: User
@@ -489,6 +502,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DECISION_PROPOSED,
         target=S.DECIDED,
         permission=transition_permission("labelling.confirm_decision"),
+        custom={"who_may": CONFIRMERS},
     )
     def confirm_decision(self, *, confirmer: User) -> None:
         self.decided_outcome = self.proposed_outcome
@@ -500,7 +514,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DECISION_PROPOSED,
         target=S.QUALITY_REVIEW,
         permission=transition_permission("labelling.confirm_decision"),
-        custom=_reason_required(),
+        custom=_reason_required(who_may=CONFIRMERS),
     )
     def reject_proposal(self) -> None:
         self.proposed_outcome = ""
@@ -553,7 +567,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.APPEALED,
         target=S.QUALITY_REVIEW,
         permission=transition_permission("labelling.decide_appeal"),
-        custom=_reason_required(),
+        custom=_reason_required(who_may=APPEAL_DECIDERS),
     )
     def uphold_appeal(self) -> None:
         """The decision is taken again, from the quality review on."""
@@ -571,7 +585,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.APPEALED,
         target=RETURN_VALUE(*APPEALABLE_STATES),
         permission=transition_permission("labelling.decide_appeal"),
-        custom=_reason_required(),
+        custom=_reason_required(who_may=APPEAL_DECIDERS),
     )
     def dismiss_appeal(self) -> str:
         """The decision stands: back to where the application was before the appeal."""

@@ -61,9 +61,12 @@ def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):
             allowed=allowed,
         )
     if actor is not None and not meta.has_transition_perm(obj, source, actor):
+        # A transition may say who may run it, so that a refusal explains the rule.
+        rule = fsm_transition.custom.get("who_may")
         raise ActionForbidden(
             _("You are not allowed to “%(action)s” this %(object)s.")
-            % {"action": transition_label(name), "object": obj._meta.verbose_name}
+            % {"action": transition_label(name), "object": obj._meta.verbose_name},
+            details=[str(rule)] if rule else (),
         )
     return fsm_transition
 

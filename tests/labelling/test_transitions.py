@@ -474,6 +474,32 @@ def test_transition_by_a_wrong_person_is_denied_and_writes_nothing(case, role, a
     assert denied.value.status_code == 403
 
 
+IMPARTIALITY_RULES = {
+    "propose_decision": "did not assess the application",
+    "confirm_decision": "neither proposed it nor assessed the application",
+    "reject_proposal": "neither proposed it nor assessed the application",
+    "uphold_appeal": "took no part in the decision and did not assess the application",
+    "dismiss_appeal": "took no part in the decision and did not assess the application",
+}
+
+
+@pytest.mark.parametrize(
+    ("case", "role"),
+    [
+        pytest.param(CASE[name], role, id=f"{name}-by-{role}")
+        for name, role in DENIED
+        if name in IMPARTIALITY_RULES and role in ("proposer", "confirmer", "assessor")
+    ],
+)
+def test_impartiality_refusal_says_who_may_act_instead(case, role, arrange, person):
+    application = arrange(case, case.sources[0])
+
+    with pytest.raises(ActionForbidden) as denied:
+        case.perform(application, person(role, application), REASON)
+
+    assert IMPARTIALITY_RULES[case.transition] in str(denied.value)
+
+
 @pytest.mark.parametrize("reason", ["", "  \n\t "], ids=["empty", "blank"])
 @pytest.mark.parametrize(
     "case", [pytest.param(c, id=c.transition) for c in CASES if c.reason_required]
