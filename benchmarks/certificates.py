@@ -55,7 +55,7 @@ def run() -> str:
     from django.conf import settings
     from weasyprint import HTML
 
-    from assessments.services import methodology_load
+    from assessments.services import current_methodology, methodology_load
     from benchmarks.engine import DEFAULT
     from labelling.models import Membership, Organisation, User
     from reports.documents import certificate_data, report_data
@@ -64,7 +64,7 @@ def run() -> str:
     from reports.services import label_issue
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    methodology = methodology_load(path=DEFAULT)
+    methodology = current_methodology() or methodology_load(path=DEFAULT)
     manager = User.objects.create_user("cert-bench@example.org", "x", is_cluster_manager=True)
     deciders = [
         User.objects.create_user(f"decider{n}@example.org", "x", is_secretariat=True)
