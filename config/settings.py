@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: its WWW-Authenticate header makes a missing login a 401 rather than a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "labelling.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "EXCEPTION_HANDLER": "labelling.api_errors.problem_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -188,13 +194,18 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cluster management excellence labels API",
-    "DESCRIPTION": "Public registry of labels and certificate verification; more to come.",
+    "DESCRIPTION": (
+        "Public registry of labels and certificate verification; organisations and "
+        "applications for their managers, experts and the secretariat (personal API token "
+        "as `Authorization: Bearer <key>`). Errors are RFC 9457 problem details."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from our own static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"OutcomeEnum": "labelling.models.Outcome"},
 }
 
 # A certificate left "rendering" this long by a worker that died may be taken over by another.

@@ -34,3 +34,11 @@ class TransitionForm(forms.Form):
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “CRM sync”."),
+    )

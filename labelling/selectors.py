@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
-from labelling.models import Application, Organisation, StateChange, User
+from labelling.models import ApiToken, Application, Organisation, StateChange, User
 from labelling.rules import visible_applications, visible_organisations
 
 
@@ -41,3 +41,21 @@ def organisation_list(*, user: User) -> QuerySet[Organisation]:
 
 def organisation_get(*, user: User, pk: int) -> Organisation:
     return get_object_or_404(visible_organisations(user), pk=pk)
+
+
+def api_token_by_key(key: str) -> ApiToken | None:
+    """The active token whose key is ``key`` (looked up by its hash), with its user."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_get(*, user: User, pk: int) -> ApiToken:
+    """One of ``user``'s own tokens, or 404."""
+    return get_object_or_404(api_token_list(user=user), pk=pk)

@@ -6,6 +6,7 @@ actor's permission through ``labelling.rules`` and records every state change.
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import (
+    ApiToken,
     Application,
     Level,
     Membership,
@@ -244,3 +246,37 @@ def appeal_uphold(*, application: Application, actor: User, reason: str) -> Stat
 
 def appeal_dismiss(*, application: Application, actor: User, reason: str) -> StateChange:
     return run_transition(application, "dismiss_appeal", actor=actor, reason=reason)
+
+
+API_TOKEN_KEY_PREFIX = "cl_"
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token for ``user``. Returns the token and its key: the key is shown
+    this once and only its SHA-256 is kept."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Give the token a name."), field="name")
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise InvalidInput(_("The name is too long."), field="name")
+    if not user.is_active:
+        raise ActionForbidden(_("You are not allowed to do this."))
+    key = API_TOKEN_KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        # Enough of the key for its owner to tell tokens apart, far too little to guess it.
+        prefix=key[: len(API_TOKEN_KEY_PREFIX) + 6],
+        key_hash=ApiToken.hash_key(key),
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke ``token`` (its owner only); revoking it again changes nothing."""
+    if token.user_id != actor.pk:
+        raise ActionForbidden(_("You are not allowed to do this."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
