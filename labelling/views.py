@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from labelling import selectors, services
-from labelling.forms import ApplicationCreateForm, OrganisationForm, TransitionForm
+from labelling.forms import ApiTokenForm, ApplicationCreateForm, OrganisationForm, TransitionForm
 from labelling.models import Application, ApplicationState, Outcome, User
 from labelling.rules import can
 from labelling.workflow import user_transitions
@@ -248,5 +248,30 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         "outcome": form.cleaned_data.get("outcome", ""),
     }
     perform(application, request.user, data)
-    messages.success(request, _("Done: %(action)s.") % {"action": action.replace("_", " ")})
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("application_detail", pk=application.pk)
+
+
+@login_required
+def api_token_list(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens; a new one's key is shown on this answer only, never again."""
+    form = ApiTokenForm(request.POST or None)
+    new_key = ""
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"]
+        _token, new_key = services.api_token_create(user=request.user, name=name)
+        form = ApiTokenForm()
+    return render(
+        request,
+        "labelling/api_tokens.html",
+        {"tokens": selectors.api_token_list(user=request.user), "form": form, "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.api_token_get(user=request.user, pk=pk)
+    services.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("api_tokens")

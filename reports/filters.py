@@ -22,18 +22,26 @@ LEVEL_RANK = Case(
 class LabelFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
     country = django_filters.ChoiceFilter(
-        label=_("Country"), field_name="organisation__country", choices=list(countries)
+        label=_("Country"),
+        field_name="organisation__country",
+        choices=list(countries),
+        empty_label=_("All"),
     )
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Level.choices, empty_label=_("All")
+    )
     sector = django_filters.ModelChoiceFilter(
         label=_("Sector"),
         field_name="organisation__sectors",
         to_field_name="code",
         queryset=Sector.objects.order_by("name"),
+        empty_label=_("All"),
     )
     valid_only = django_filters.BooleanFilter(label=_("Valid only"), method="filter_valid")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        # No blank choice: without one the registry is sorted by name, the first choice.
+        empty_label=None,
         fields=(
             ("organisation__name", "name"),
             ("organisation__country", "country"),

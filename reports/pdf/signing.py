@@ -15,6 +15,7 @@ has a TSA it trusts.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import functools
 import hashlib
@@ -22,6 +23,7 @@ import io
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cryptography import x509
@@ -177,5 +179,17 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, field_name: str = "Signa
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+
+    def sign() -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+
+    # pyHanko's synchronous API runs its own event loop (asyncio.run), which is refused in a
+    # thread whose loop is already running (an async server, a browser-driving test): there,
+    # sign in a thread of its own.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()

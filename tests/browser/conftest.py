@@ -1,0 +1,102 @@
+"""Fixtures of the browser tests: Debian's Chromium driven by Playwright against Django's live
+server. Each process (each xdist worker) launches one browser; each test gets a fresh context,
+so no cookie or session leaks from one test to the next.
+
+Nothing here downloads a browser: Chromium comes from the system (``apt-get install chromium``,
+which ``.ci/run`` does). Without it the browser tests are skipped, except under CI, where they
+fail: the pages must be proven in a browser there.
+"""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests import factories
+
+# Playwright's sync API keeps an event loop in the test's thread, and Django refuses database
+# queries from a thread with a running loop; the test code here is synchronous all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Without the networking flags Chromium reaches out to Google's services at start-up, which a
+# closed network refuses (and which tests have no business doing anyway).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+#: Long enough for a page of the live server, short enough for a failure to show quickly.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run last, in every process (xdist hands out tests in this order).
+
+    Playwright's event loop stays up in the test thread from the first browser test until the
+    process ends, and pyHanko's signature validation in the PDF tests calls ``asyncio.run()``,
+    which refuses to run under it (signing itself steps aside into a thread of its own).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch options, pointed at the system's Chromium."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is not installed at {CHROMIUM}")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    """Every page talks to the live server, in English, on a laptop-sized window."""
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "en-GB",
+        "viewport": {"width": 1280, "height": 800},
+    }
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def log_in(page: Page) -> Callable[[object], None]:
+    """Logs a user in through the real login form and waits for the dashboard."""
+
+    def log_in_as(user) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("E-mail address").fill(user.email)
+        page.get_by_label("Password").fill(factories.PASSWORD)
+        page.locator("main").get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+
+    return log_in_as
+
+
+@pytest.fixture
+def screenshot(page: Page) -> Callable[[str], Path]:
+    """Saves the whole current page as ``test-artifacts/screenshots/<name>.png``."""
+
+    def save(name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return save
