@@ -37,9 +37,10 @@ MAX_RENDER_ATTEMPTS = 3
 RETRY_PAUSE_SECONDS = 10
 
 
+@transaction.atomic
 def certificate_number_allocate(year: int) -> tuple[int, str]:
     """The next sequence of ``year`` and its certificate number; the year's row stays locked
-    until the transaction ends, so concurrent issues get distinct numbers in order."""
+    until the outermost transaction ends, so concurrent issues get distinct numbers in order."""
     from reports.pdf.numbers import format_certificate_number
 
     CertificateSequence.objects.get_or_create(year=year)
