@@ -27,6 +27,7 @@ from reports.models import (
     LabelState,
     label_validity,
 )
+from reports.pdf.numbers import format_certificate_number
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,6 @@ RETRY_PAUSE_SECONDS = 10
 def certificate_number_allocate(year: int) -> tuple[int, str]:
     """The next sequence of ``year`` and its certificate number; the year's row stays locked
     until the outermost transaction ends, so concurrent issues get distinct numbers in order."""
-    from reports.pdf.numbers import format_certificate_number
-
     CertificateSequence.objects.get_or_create(year=year)
     counter = CertificateSequence.objects.select_for_update().get(year=year)
     counter.last += 1
@@ -165,6 +164,7 @@ def certificate_render(*, certificate_id: int) -> str:
     recorded and queued again with a growing pause, up to ``MAX_RENDER_ATTEMPTS``; then the
     certificate is marked failed for the secretariat. Returns the state after.
     """
+    # Imported here: WeasyPrint and pyHanko load only in the processes that render.
     from reports.documents import certificate_pdf, report_pdf
 
     certificate = _claim(certificate_id)
