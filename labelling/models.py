@@ -236,6 +236,62 @@ class StateChange(models.Model):
     def __str__(self) -> str:
         return f"{self.transition}: {self.source} → {self.target} by {self.actor_label}"
 
+    @property
+    def transition_label(self) -> str:
+        """What happened, in words (the transition's name where no wording is on record)."""
+        return str(HISTORY_LABELS.get(self.transition, self.transition.replace("_", " ")))
+
+    @property
+    def source_label(self) -> str:
+        return self._state_label(self.source)
+
+    @property
+    def target_label(self) -> str:
+        return self._state_label(self.target)
+
+    def _state_label(self, value: str) -> str:
+        model = self.content_type.model_class()
+        if not value or model is None:
+            return value
+        return str(dict(model._meta.get_field("state").flatchoices).get(value, value))
+
+
+#: How each state change reads in a history, for applications, labels, certificates and
+#: methodology versions alike.
+HISTORY_LABELS = {
+    "create": _("Opened"),
+    "submit": _("Submitted"),
+    "return_for_completion": _("Returned for completion"),
+    "reject": _("Rejected as ineligible"),
+    "accept": _("Accepted as eligible"),
+    "assign_experts": _("Expert team confirmed"),
+    "reopen_assignment": _("An expert declined"),
+    "start_assessment": _("Assessment started"),
+    "begin_consensus": _("Both scorings in: consensus"),
+    "complete_consensus": _("Consensus handed to quality review"),
+    "send_back_to_experts": _("Sent back to the experts"),
+    "propose_decision": _("Decision proposed"),
+    "confirm_decision": _("Decision confirmed"),
+    "reject_proposal": _("Proposal not confirmed"),
+    "certify": _("Certificate issued"),
+    "close": _("Closed without label"),
+    "withdraw": _("Withdrawn"),
+    "appeal": _("Appealed"),
+    "uphold_appeal": _("Appeal upheld"),
+    "dismiss_appeal": _("Appeal dismissed"),
+    "suspend": _("Label suspended"),
+    "reinstate": _("Label reinstated"),
+    "revoke": _("Label revoked"),
+    "expire": _("Label expired"),
+    "supersede": _("Label superseded by its renewal"),
+    "start_rendering": _("Rendering started"),
+    "complete": _("Documents ready"),
+    "requeue": _("Queued again"),
+    "fail": _("Rendering failed"),
+    "retry": _("Another attempt requested"),
+    "publish": _("Published"),
+}
+
 
 class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -27,7 +27,7 @@ def application_get(*, user: User, pk: int) -> Application:
 
 
 def application_history(*, application: Application) -> QuerySet[StateChange]:
-    return application.history.select_related("actor").order_by("at", "pk")
+    return application.history.select_related("actor", "content_type").order_by("at", "pk")
 
 
 def state_counts(*, user: User) -> dict[str, int]:

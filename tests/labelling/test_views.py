@@ -163,8 +163,8 @@ def test_detail_shows_the_history(client, application, manager, secretariat):
     ]
     content = response.content.decode()
     for line in (
-        f"<strong>submit</strong>: draft → submitted, by {manager.full_name}",
-        f"<strong>return_for_completion</strong>: submitted → draft, by {secretariat.full_name}",
+        f"<strong>Submitted</strong>: Draft → Submitted, by {manager.full_name}",
+        f"<strong>Returned for completion</strong>: Submitted → Draft, by {secretariat.full_name}",
         "<q>Add the member list.</q>",
     ):
         assert line in content
@@ -225,3 +225,13 @@ def test_dashboard_lists_only_the_applications_the_user_may_see(
     assert {a.pk for a in response.context["applications"]} == {
         applications[name].pk for name in expected
     }
+
+
+def test_history_names_every_transition_of_every_workflow_in_words():
+    from assessments.models import MethodologyVersion
+    from labelling.models import HISTORY_LABELS, Application
+    from reports.models import Certificate, Label
+
+    for model in (Application, Label, Certificate, MethodologyVersion):
+        names = {t.name for t in model._meta.get_field("state").get_all_transitions(model)}
+        assert names <= set(HISTORY_LABELS), (model.__name__, names - set(HISTORY_LABELS))
