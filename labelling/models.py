@@ -341,7 +341,7 @@ class Outcome(models.TextChoices):
     NONE = "none", _("No label")
 
 
-def _reason_required(**custom: object) -> dict[str, object]:
+def reason_required(**custom: object) -> dict[str, object]:
     return {"reason_required": True, **custom}
 
 
@@ -455,7 +455,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.SUBMITTED,
         target=S.DRAFT,
         permission=transition_permission("labelling.screen_application"),
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def return_for_completion(self) -> None:
         self.submitted_at = None
@@ -465,7 +465,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.SUBMITTED,
         target=S.REJECTED,
         permission=transition_permission("labelling.screen_application"),
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def reject(self) -> None:
         """Refused as ineligible."""
@@ -494,7 +494,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.EXPERTS_ASSIGNED,
         target=S.ACCEPTED,
         permission=transition_permission("labelling.respond_to_assignment"),
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def reopen_assignment(self) -> None:
         """An expert declined: the secretariat has to assign someone else."""
@@ -534,7 +534,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.QUALITY_REVIEW,
         target=S.CONSENSUS,
         permission=transition_permission("labelling.review_quality"),
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def send_back_to_experts(self) -> None:
         """The quality review found something the experts must revisit."""
@@ -571,7 +571,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DECISION_PROPOSED,
         target=S.QUALITY_REVIEW,
         permission=transition_permission("labelling.confirm_decision"),
-        custom=_reason_required(who_may=CONFIRMERS),
+        custom=reason_required(who_may=CONFIRMERS),
     )
     def reject_proposal(self) -> None:
         self.proposed_outcome = ""
@@ -614,7 +614,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         target=S.APPEALED,
         permission=transition_permission("labelling.appeal_decision"),
         conditions=[conditions.within_appeal_window],
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def appeal(self) -> None:
         self.state_before_appeal = self.state
@@ -624,7 +624,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.APPEALED,
         target=S.QUALITY_REVIEW,
         permission=transition_permission("labelling.decide_appeal"),
-        custom=_reason_required(who_may=APPEAL_DECIDERS),
+        custom=reason_required(who_may=APPEAL_DECIDERS),
     )
     def uphold_appeal(self) -> None:
         """The decision is taken again, from the quality review on."""
@@ -642,7 +642,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.APPEALED,
         target=RETURN_VALUE(*APPEALABLE_STATES),
         permission=transition_permission("labelling.decide_appeal"),
-        custom=_reason_required(who_may=APPEAL_DECIDERS),
+        custom=reason_required(who_may=APPEAL_DECIDERS),
     )
     def dismiss_appeal(self) -> str:
         """The decision stands: back to where the application was before the appeal."""

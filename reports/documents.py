@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assessments.models import ConsensusValue, ImprovementArea, Recommendation
+from assessments.services.scoring import latest_recommendation
 from assessments.services.selfassessment import required_indicators
 from labelling.models import Level
 from reports.models import Certificate, Label, LabelState
@@ -115,7 +116,7 @@ def report_data(certificate: Certificate) -> ReportData:
     label = certificate.label
     application = label.application
     language = _language(label)
-    recommendation = application.recommendations.order_by("-computed_at", "-pk").first()
+    recommendation = latest_recommendation(application)
     explanation = recommendation.explanation if recommendation else {}
     results = {row["code"]: row for row in explanation.get("indicators", [])}
     self_assessed = dict(application.answers.values_list("indicator_id", "value"))

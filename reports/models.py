@@ -18,12 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from labelling.models import Level
+from labelling.models import Level, reason_required
 from labelling.rules import transition_permission
-
-
-def _reason_required() -> dict[str, object]:
-    return {"reason_required": True}
 
 
 class LabelState(models.TextChoices):
@@ -90,18 +86,12 @@ class Label(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.get_level_display()} – {self.organisation} ({self.valid_until:%m/%Y})"
 
-    @property
-    def is_valid(self) -> bool:
-        """Valid today: active and within its validity."""
-        today = timezone.localdate()
-        return self.state == L.ACTIVE and self.valid_from <= today <= self.valid_until
-
     @transition(
         field=state,
         source=L.ACTIVE,
         target=L.SUSPENDED,
         permission=transition_permission("reports.manage_label"),
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def suspend(self) -> None:
         """The label stops counting as valid until it is reinstated or revoked."""
@@ -111,7 +101,7 @@ class Label(ConcurrentTransitionMixin, models.Model):
         source=L.SUSPENDED,
         target=L.ACTIVE,
         permission=transition_permission("reports.manage_label"),
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def reinstate(self) -> None:
         """What caused the suspension is resolved."""
@@ -121,7 +111,7 @@ class Label(ConcurrentTransitionMixin, models.Model):
         source=[L.ACTIVE, L.SUSPENDED],
         target=L.REVOKED,
         permission=transition_permission("reports.manage_label"),
-        custom=_reason_required(),
+        custom=reason_required(),
     )
     def revoke(self) -> None:
         """Withdrawn for good (ISO/IEC 17065 withdrawal)."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import IO
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.services.evidence import digest_and_size
 from labelling.models import Sector
 from reports.models import Certificate, CertificateState, Label, LabelState
 
@@ -68,13 +68,10 @@ def certificate_by_number(number: str) -> Certificate | None:
 
 def certificate_by_file(upload: IO[bytes]) -> Certificate | None:
     """The issued certificate whose PDF is byte for byte this file, or ``None``."""
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-        digest.update(chunk)
+    digest, _size = digest_and_size(upload)
     return (
         Certificate.objects.select_related("label__organisation")
-        .filter(state=CertificateState.DONE, pdf_sha256=digest.hexdigest())
+        .filter(state=CertificateState.DONE, pdf_sha256=digest)
         .first()
     )
 

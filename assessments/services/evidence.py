@@ -56,7 +56,8 @@ def _detect_type(upload: IO[bytes], name: str) -> str:
     return detected
 
 
-def _digest_and_size(upload: IO[bytes]) -> tuple[str, int]:
+def digest_and_size(upload: IO[bytes]) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file, read in chunks; the file is left at its start."""
     upload.seek(0)
     digest = hashlib.sha256()
     size = 0
@@ -76,7 +77,7 @@ def check_upload(
         raise UploadTooLarge(
             _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, field="file"
         )
-    digest, size = _digest_and_size(upload)
+    digest, size = digest_and_size(upload)
     if size == 0:
         raise InvalidInput(_("The file is empty."), field="file")
     if size > limit:
