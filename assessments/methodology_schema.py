@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assessments.engine import LIGHT_RANK, Light, ValueType
 
-Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+#: What a dimension or indicator code is made of (the API's URLs match codes with it too).
+CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=rf"^{CODE_PATTERN}$")]
 
 #: The range of values each value type accepts.
 VALUE_RANGES: dict[ValueType, tuple[Decimal, Decimal | None]] = {

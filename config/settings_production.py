@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import *  # noqa: F403 (production extends the base settings)
-from config.settings import CERTIFICATE_SIGNING_CERT, CERTIFICATE_SIGNING_KEY, env
+from config.settings import CERTIFICATE_SIGNING_CERT, CERTIFICATE_SIGNING_KEY, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -35,9 +35,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 REDIS_URL = env.str("REDIS_URL")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
+# Shared by every process, so that the API's throttles count a client's requests once.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }
+# Production runs behind one reverse proxy (see SECURE_PROXY_SSL_HEADER): the client's address,
+# which the throttles count by, is the last one it appends to X-Forwarded-For.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=1)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,13 +1,19 @@
 """Admin for every model. States are read-only here: they change only through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assessments.models import Assignment
+from labelling import services
+from labelling.exceptions import ActionForbidden
 from labelling.models import (
+    ApiToken,
     Application,
     Membership,
     Notification,
@@ -150,3 +156,52 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "subject", "sent_at"]
     search_fields = ["recipient__email", "subject"]
     readonly_fields = ["state_change", "recipient", "subject", "sent_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens as their owners made them: nothing to edit, and no key, which is never stored.
+
+    A token is made by its owner on their token page, the only place its key is ever shown;
+    here it can only be revoked (``services.api_token_revoke``), never deleted, so that the
+    record stays.
+    """
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__email", "user__full_name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(boolean=True, description=_("revoked"), ordering="revoked_at")
+    def revoked(self, token: ApiToken) -> bool:
+        return not token.is_active
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            try:
+                services.api_token_revoke(token=token, actor=request.user)
+            except ActionForbidden as exc:
+                self.message_user(request, f"{token}: {exc}", messages.ERROR)
+                continue
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        # A token's own page only shows it; revoking, from the list, is the one change.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False

@@ -9,13 +9,15 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from labelling.api_throttling import FailedTokenThrottle
 from labelling.models import ApiToken, User
 from labelling.selectors import api_token_by_key
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
-    """Accepts an active token of an active user; anything else after "Bearer" is a 401.
-    Side effect: the token's ``last_used_at``."""
+    """Accepts an active token of an active user; anything else after "Bearer" is a 401, and
+    an address with too many such failures gets 429 (``FailedTokenThrottle``) before its key is
+    even looked up. Side effects: the token's ``last_used_at``; a failure is counted."""
 
     keyword = "Bearer"
 
@@ -23,13 +25,24 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         parts = authentication.get_authorization_header(request).split()
         if not parts or parts[0].decode("latin-1").lower() != self.keyword.lower():
             return None
+        throttle = FailedTokenThrottle()
+        if throttle.is_blocked(request):
+            raise exceptions.Throttled(wait=throttle.wait())
+        try:
+            token = self._active_token(parts)
+        except exceptions.AuthenticationFailed:
+            throttle.record_failure()
+            raise
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def _active_token(self, parts: list[bytes]) -> ApiToken:
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Send the key as “Bearer <key>”."))
         token = api_token_by_key(parts[1].decode("latin-1"))
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This token is unknown or revoked."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user, token
+        return token
 
     def authenticate_header(self, request: Request) -> str:
         # Makes DRF answer 401 (not 403) to a request without valid credentials.

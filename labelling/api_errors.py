@@ -12,8 +12,9 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
@@ -109,3 +110,24 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     if renderer is None or renderer.format == "json":
         response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: an API address that matches no route is a problem detail too (a client
+    reading JSON must not be handed the HTML page); every other address gets the page."""
+    if _is_api(request):
+        body = _problem(404, code="not_found", detail=_("Not found."))
+        return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: the API's server error in the same shape, without any detail of it."""
+    if _is_api(request):
+        body = _problem(500, code="server_error", detail=_("Something went wrong on our side."))
+        return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+    return defaults.server_error(request)

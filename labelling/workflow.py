@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from labelling.conditions import unmet_details
 from labelling.exceptions import ActionForbidden, InvalidInput, StaleState, TransitionRefused
-from labelling.models import StateChange
+from labelling.models import ACTION_LABELS, StateChange
 
 if TYPE_CHECKING:
     from labelling.models import User
@@ -28,7 +28,8 @@ def _state_label(obj: models.Model, state: str) -> str:
 
 
 def transition_label(name: str) -> str:
-    return name.replace("_", " ")
+    """Transition ``name`` as the action it is, in the active language."""
+    return str(ACTION_LABELS.get(name, name.replace("_", " ")))
 
 
 def available_transitions(obj: models.Model) -> list[str]:
@@ -64,7 +65,7 @@ def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):
         # A transition may say who may run it, so that a refusal explains the rule.
         rule = fsm_transition.custom.get("who_may")
         raise ActionForbidden(
-            _("You are not allowed to “%(action)s” this %(object)s.")
+            _("You are not allowed to use “%(action)s” on this %(object)s.")
             % {"action": transition_label(name), "object": obj._meta.verbose_name},
             details=[str(rule)] if rule else (),
         )
@@ -107,7 +108,7 @@ def run_transition(
     reason = (reason or "").strip()
     if fsm_transition.custom.get("reason_required") and not reason:
         raise InvalidInput(
-            _("A reason is required to “%(action)s”.") % {"action": transition_label(name)},
+            _("A reason is required for “%(action)s”.") % {"action": transition_label(name)},
             field="reason",
         )
 
@@ -122,12 +123,17 @@ def run_transition(
                 allowed=available_transitions(obj),
             ) from exc
         try:
-            obj.save()
+            # A savepoint of its own: after the refused save, the state can still be read.
+            with transaction.atomic():
+                obj.save()
         except ConcurrentTransition as exc:
+            # The caller is told where the object stands now, not where they last saw it.
+            current = type(obj)._default_manager.get(pk=obj.pk)
             raise StaleState(
                 _("Someone else changed this %(object)s meanwhile; reload it and try again.")
                 % {"object": obj._meta.verbose_name},
-                current_state=source,
+                current_state=current.state,
+                allowed=available_transitions(current),
             ) from exc
         change = StateChange.objects.create(
             content_type=ContentType.objects.get_for_model(obj),

@@ -1,18 +1,44 @@
-"""The public read-only JSON API: the registry of labels and certificate verification."""
+"""The JSON API of labels and certificates.
+
+Public and read-only: the registry of labels and certificate verification. For those who may
+see the application (``labelling.rules``; anything else is a 404): its label with the
+secretariat's actions on it, its certificate's progress, the signed PDFs and another attempt at
+a failed rendering, through the services the application page calls.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import django_filters
+from django.http import FileResponse
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from labelling import selectors as labelling_selectors
+from labelling.api import PROBLEMS, Authenticated, ReasonSerializer, problems
+from labelling.api_errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from labelling.api_throttling import ScopedThrottle
 from labelling.models import Organisation
-from reports import selectors
+from labelling.workflow import user_transitions
+from reports import selectors, services
 from reports.filters import LabelFilter
-from reports.models import Label
+from reports.models import Certificate, CertificateState, Label, LabelState
+from reports.views import LABEL_ACTIONS
 
 
 class OrganisationSummarySerializer(serializers.ModelSerializer):
@@ -63,7 +89,7 @@ class PublicLabelSerializer(serializers.ModelSerializer):
 class PublicThrottled:
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public"
 
 
@@ -91,11 +117,295 @@ class PublicVerify(PublicThrottled, generics.RetrieveAPIView):
     def get_object(self) -> Label:
         certificate = selectors.certificate_by_number(self.kwargs["number"])
         if certificate is None:
-            raise NotFound("No certificate has this number.")
+            raise NotFound(_("No certificate has this number."))
         return certificate.label
+
+
+class LabelOrganisationSerializer(OrganisationSummarySerializer):
+    class Meta(OrganisationSummarySerializer.Meta):
+        fields = ["id", *OrganisationSummarySerializer.Meta.fields]
+
+
+class LabelSerializer(PublicLabelSerializer):
+    """A label as the organisation's managers, its assessors and the secretariat see it."""
+
+    organisation = LabelOrganisationSerializer()
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="The actions the caller may run now (POST /labels/{id}/{action}/)."
+    )
+
+    class Meta(PublicLabelSerializer.Meta):
+        fields = [
+            "id",
+            "application",
+            "state",
+            "score_pct",
+            "superseded_by",
+            *PublicLabelSerializer.Meta.fields,
+            "allowed_transitions",
+        ]
+
+    def get_allowed_transitions(self, label: Label) -> list[str]:
+        user = self.context["request"].user
+        return [name for name in user_transitions(label, user) if name in LABEL_ACTIONS]
+
+
+class LabelListFilter(LabelFilter):
+    """The registry's filters, and the label's own state (e.g. the suspended ones)."""
+
+    state = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=LabelState.choices)
+
+    class Meta(LabelFilter.Meta):
+        fields = [*LabelFilter.Meta.fields, "state"]
+
+
+class LabelList(Authenticated, generics.ListAPIView):
+    """The labels of the applications the caller may open (every label for the secretariat), in
+    any state, filtered and sorted like the registry."""
+
+    serializer_class = LabelSerializer
+    filterset_class = LabelListFilter
+    queryset = Label.objects.none()
+
+    @extend_schema(responses={200: LabelSerializer(many=True), **PROBLEMS})
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.visible_labels(self.request.user)
+
+
+class LabelDetail(Authenticated, generics.RetrieveAPIView):
+    serializer_class = LabelSerializer
+    queryset = Label.objects.none()
+
+    @extend_schema(responses={200: LabelSerializer, **PROBLEMS})
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self) -> Label:
+        return selectors.label_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class LabelActionSerializer(ReasonSerializer):
+    """The reason, which every label action requires."""
+
+
+class LabelAction(Authenticated, generics.GenericAPIView):
+    """Suspend, reinstate or revoke the label, with a reason, through the same service as the
+    application page (the secretariat's)."""
+
+    serializer_class = LabelActionSerializer
+    queryset = Label.objects.none()
+
+    @extend_schema(
+        operation_id="labels_action",
+        parameters=[
+            OpenApiParameter(
+                "action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(LABEL_ACTIONS)
+            )
+        ],
+        request=LabelActionSerializer,
+        responses={200: LabelSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int, action: str) -> Response:
+        if action not in LABEL_ACTIONS:
+            raise NotFound()
+        label = selectors.label_get(user=request.user, pk=pk)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        perform, _message = LABEL_ACTIONS[action]
+        perform(label=label, actor=request.user, reason=serializer.validated_data["reason"])
+        # Read again: the state field is protected.
+        label = selectors.label_get(user=request.user, pk=pk)
+        return Response(LabelSerializer(label, context=self.get_serializer_context()).data)
+
+
+def certificate_for(request: Request, pk: int) -> Certificate:
+    """The certificate of application ``pk``, or 404 when there is none or the caller may not
+    see the application."""
+    application = labelling_selectors.application_get(user=request.user, pk=pk)
+    certificate = selectors.certificate_of_application(application)
+    if certificate is None:
+        raise NotFound(_("This application has no certificate."))
+    return certificate
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    """An application's certificate: its number, how its rendering goes and, once rendered, its
+    signed files with their SHA-256."""
+
+    certificate_pdf_url = serializers.SerializerMethodField(
+        help_text="The signed certificate, once rendered (null before)."
+    )
+    report_pdf_url = serializers.SerializerMethodField(
+        help_text="The signed assessment report, once rendered (null before)."
+    )
+    verification_url = serializers.SerializerMethodField(
+        help_text="The public verification page of the number."
+    )
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text='["retry"] when the rendering failed and the caller may ask for another '
+        "attempt (POST /applications/{id}/certificate/retry/)."
+    )
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "number",
+            "state",
+            "attempts",
+            "failure_reason",
+            "issued_at",
+            "completed_at",
+            "pdf_sha256",
+            "report_sha256",
+            "certificate_pdf_url",
+            "report_pdf_url",
+            "verification_url",
+            "allowed_transitions",
+        ]
+
+    def _url(self, url_name: str, *args: Any) -> str:
+        return self.context["request"].build_absolute_uri(reverse(url_name, args=args))
+
+    def _document_url(self, certificate: Certificate, url_name: str) -> str | None:
+        if certificate.state != CertificateState.DONE:
+            return None
+        return self._url(url_name, certificate.label.application_id)
+
+    def get_certificate_pdf_url(self, certificate: Certificate) -> str | None:
+        return self._document_url(certificate, "api_certificate_pdf")
+
+    def get_report_pdf_url(self, certificate: Certificate) -> str | None:
+        return self._document_url(certificate, "api_report_pdf")
+
+    def get_verification_url(self, certificate: Certificate) -> str:
+        return self._url("verify", certificate.number)
+
+    def get_allowed_transitions(self, certificate: Certificate) -> list[str]:
+        user = self.context["request"].user
+        # The rendering steps are the worker's: the one a person runs is "retry".
+        return [name for name in user_transitions(certificate, user) if name == "retry"]
+
+
+class ApplicationCertificate(Authenticated, generics.RetrieveAPIView):
+    serializer_class = CertificateSerializer
+    queryset = Certificate.objects.none()
+
+    @extend_schema(
+        operation_id="applications_certificate_retrieve",
+        responses={200: CertificateSerializer, **PROBLEMS},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self) -> Certificate:
+        return certificate_for(self.request, self.kwargs["pk"])
+
+
+class CertificateRetry(Authenticated, generics.GenericAPIView):
+    """Queue another attempt at a certificate whose rendering failed (the secretariat's)."""
+
+    serializer_class = CertificateSerializer
+    queryset = Certificate.objects.none()
+
+    @extend_schema(
+        operation_id="applications_certificate_retry",
+        request=None,
+        responses={200: CertificateSerializer, **problems(401, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        services.certificate_retry(certificate=certificate_for(request, pk), actor=request.user)
+        # Read again: the state field is protected, and the rendering may have moved it on.
+        return Response(self.get_serializer(certificate_for(request, pk)).data)
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for ``application/pdf``; the views answer with the file itself."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+#: A signed PDF, or a problem detail.
+PDF_RESPONSES = {
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The signed PDF."),
+    **{(code, PROBLEM_CONTENT_TYPE): ProblemSerializer for code in (401, 403, 404, 406)},
+}
+
+
+class CertificateDocument(Authenticated, generics.GenericAPIView):
+    """A signed PDF of the application's certificate, for those who may see the application,
+    once rendered (404 before)."""
+
+    renderer_classes = [PdfRenderer]
+    queryset = Certificate.objects.none()
+    #: The certificate's file field, and the start of the downloaded file's name.
+    field = ""
+    download_name = ""
+
+    @extend_schema(responses=PDF_RESPONSES)
+    def get(self, request: Request, pk: int) -> FileResponse:
+        certificate = certificate_for(request, pk)
+        if certificate.state != CertificateState.DONE:
+            raise NotFound(_("The documents are not ready yet."))
+        return FileResponse(
+            getattr(certificate, self.field).open("rb"),
+            content_type="application/pdf",
+            filename=f"{self.download_name}-{certificate.number}.pdf",
+        )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An error is a problem detail in JSON, whatever the client asked the file as.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+@extend_schema_view(get=extend_schema(operation_id="applications_certificate_pdf"))
+class CertificatePdf(CertificateDocument):
+    """The signed certificate (public as well, under its number, once rendered)."""
+
+    field = "pdf"
+    download_name = "certificate"
+
+
+@extend_schema_view(get=extend_schema(operation_id="applications_report_pdf"))
+class ReportPdf(CertificateDocument):
+    """The signed assessment report."""
+
+    field = "report"
+    download_name = "report"
 
 
 urlpatterns = [
     path("api/v1/public/labels/", PublicLabelList.as_view(), name="api_public_labels"),
     path("api/v1/public/verify/<str:number>/", PublicVerify.as_view(), name="api_public_verify"),
+    path("api/v1/labels/", LabelList.as_view(), name="api_labels"),
+    path("api/v1/labels/<int:pk>/", LabelDetail.as_view(), name="api_label"),
+    path("api/v1/labels/<int:pk>/<slug:action>/", LabelAction.as_view(), name="api_label_action"),
+    # config.urls includes these before labelling.api, whose applications/<pk>/<action>/ would
+    # otherwise take "certificate" for an action.
+    path(
+        "api/v1/applications/<int:pk>/certificate/",
+        ApplicationCertificate.as_view(),
+        name="api_certificate",
+    ),
+    path(
+        "api/v1/applications/<int:pk>/certificate/retry/",
+        CertificateRetry.as_view(),
+        name="api_certificate_retry",
+    ),
+    path(
+        "api/v1/applications/<int:pk>/certificate.pdf",
+        CertificatePdf.as_view(),
+        name="api_certificate_pdf",
+    ),
+    path("api/v1/applications/<int:pk>/report.pdf", ReportPdf.as_view(), name="api_report_pdf"),
 ]

@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from labelling import demo
-from labelling.models import Application, User
+from labelling import demo, services
+from labelling.models import ApiToken, Application, User
+from tests import factories
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -20,6 +21,8 @@ def superuser_client(client, db, django_capture_on_commit_callbacks, no_renderin
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=StringIO())
     Group.objects.create(name="Demo reviewers")  # the seed makes no group; the admin has one
+    # Nor a token: each person makes their own.
+    services.api_token_create(user=User.objects.get(email=demo.MANAGER), name="Demo CRM sync")
     client.force_login(User.objects.get(email=demo.SECRETARIAT, is_superuser=True))
     return client
 
@@ -55,3 +58,65 @@ def test_admin_application_changelist_shows_the_demo_organisations(superuser_cli
 
     for organisation in demo.ORGANISATIONS:
         assert organisation.name in response.content.decode(), organisation.name
+
+
+# API tokens
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """Logged in as a superuser of the secretariat, without the demo data."""
+    client.force_login(factories.SecretariatFactory(is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def token(manager) -> ApiToken:
+    token, _key = services.api_token_create(user=manager, name="CRM sync")
+    return token
+
+
+def test_api_token_list_shows_owner_name_and_dates(admin_client, token):
+    response = admin_client.get(_admin_url(ApiToken, "changelist"))
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert token.name in text
+    assert str(token.user) in text
+    assert token.prefix in text
+
+
+def test_api_token_list_searches_by_owner(admin_client, token, other_manager):
+    other, _key = services.api_token_create(user=other_manager, name="Other sync")
+
+    response = admin_client.get(_admin_url(ApiToken, "changelist"), {"q": "other-manager@"})
+
+    assert list(response.context["cl"].result_list) == [other]
+
+
+def test_api_token_page_shows_the_key_hash_and_changes_nothing(admin_client, token):
+    url = _admin_url(ApiToken, "change", token.pk)
+
+    response = admin_client.get(url)
+    admin_client.post(url, {"name": "Renamed", "key_hash": "0" * 64})
+
+    assert token.key_hash in response.content.decode()
+    assert 'name="key_hash"' not in response.content.decode()
+    token.refresh_from_db()
+    assert (token.name, token.key_hash) != ("Renamed", "0" * 64)
+
+
+def test_api_token_cannot_be_added_in_the_admin(admin_client):
+    assert admin_client.get(_admin_url(ApiToken, "add")).status_code == 403
+
+
+def test_admin_action_revokes_the_selected_tokens(admin_client, token):
+    response = admin_client.post(
+        _admin_url(ApiToken, "changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+        follow=True,
+    )
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert "1 token revoked." in response.content.decode()

@@ -102,6 +102,14 @@ def test_token_of_another_user_cannot_be_revoked(manager, other_manager):
         services.api_token_revoke(token=token, actor=other_manager)
 
 
+def test_secretariat_may_revoke_anyones_token(manager, secretariat):
+    token, _key = services.api_token_create(user=manager, name="CRM sync")
+
+    services.api_token_revoke(token=token, actor=secretariat)
+
+    assert token.revoked_at is not None
+
+
 @pytest.mark.parametrize(
     ("role", "sees"),
     [
@@ -300,3 +308,84 @@ def test_upload_too_large_is_a_413_problem():
     assert response.status_code == 413
     assert response.content_type == PROBLEM
     assert response.data["errors"] == {"file": ["The file is too large."]}
+
+
+@pytest.fixture
+def rates(settings):
+    """Lowers throttle rates for one test (the defaults are far above what any test sends)."""
+
+    def lower(**scopes: str) -> None:
+        current = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = {
+            **current,
+            "DEFAULT_THROTTLE_RATES": {**current["DEFAULT_THROTTLE_RATES"], **scopes},
+        }
+
+    return lower
+
+
+def _with_key(api: APIClient, key: str, **extra):
+    return api.get(reverse("api_applications"), HTTP_AUTHORIZATION=f"Bearer {key}", **extra)
+
+
+def _assert_throttled(response) -> None:
+    assert response.status_code == 429
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+
+
+def test_failed_token_logins_past_the_rate_answer_429_problem_with_retry_after(api, db, rates):
+    rates(failed_token="2/minute")
+
+    answers = [_with_key(api, "cl_guessed") for _ in range(3)]
+
+    assert [response.status_code for response in answers[:2]] == [401, 401]
+    _assert_throttled(answers[2])
+
+
+def test_address_past_the_failed_login_rate_is_refused_even_with_a_right_key(api, manager, rates):
+    rates(failed_token="2/minute")
+    _token, key = services.api_token_create(user=manager, name="CRM sync")
+    for _ in range(2):
+        _with_key(api, "cl_guessed")
+
+    _assert_throttled(_with_key(api, key))
+
+
+def test_failed_token_logins_are_counted_per_address(api, db, rates):
+    rates(failed_token="2/minute")
+    for _ in range(2):
+        _with_key(api, "cl_guessed", REMOTE_ADDR="192.0.2.1")
+
+    response = _with_key(api, "cl_guessed", REMOTE_ADDR="192.0.2.2")
+
+    assert response.status_code == 401
+
+
+def test_requests_with_a_right_key_are_not_counted_as_failures(api, manager, rates):
+    rates(failed_token="1/minute")
+    _token, key = services.api_token_create(user=manager, name="CRM sync")
+    for _ in range(3):
+        assert _with_key(api, key).status_code == 200
+
+    assert _with_key(api, "cl_guessed").status_code == 401
+
+
+def test_requests_of_a_person_past_the_user_rate_answer_429_problem(api, manager, rates):
+    rates(user="2/minute")
+    api.force_authenticate(manager)
+
+    answers = [api.get(reverse("api_organisations")) for _ in range(3)]
+
+    assert [response.status_code for response in answers[:2]] == [200, 200]
+    _assert_throttled(answers[2])
+
+
+def test_public_api_keeps_its_own_rate(api, db, rates):
+    rates(public="1/minute")
+
+    answers = [api.get(reverse("api_public_labels")) for _ in range(2)]
+
+    assert answers[0].status_code == 200
+    _assert_throttled(answers[1])
