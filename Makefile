@@ -8,7 +8,7 @@ PORT ?= 8000
 # Parallel test workers: both cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run demo test lint format bench clean
+.PHONY: install run demo test lint format bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ format: install
 
 bench: install
 	$(PY) -m benchmarks
+
+# Extracts the marked strings into the German catalogue, then compiles it with polib so that a
+# fresh clone needs no msgfmt at run time. tests/test_translations.py runs the same extraction.
+# The decision engine's N_ marker is added by the project's own makemessages (assessments).
+messages: install
+	$(PY) manage.py makemessages -l de --no-obsolete --add-location file --ignore=.venv \
+		--ignore=var --ignore=staticfiles --ignore=test-artifacts --ignore=tests --ignore=benchmarks
+	$(PY) -c "import polib; polib.pofile('locale/de/LC_MESSAGES/django.po').save_as_mofile('locale/de/LC_MESSAGES/django.mo')"
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

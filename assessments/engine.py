@@ -10,7 +10,7 @@ level or the score.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -42,6 +42,45 @@ class LevelCode(StrEnum):
 LEVEL_ORDER = (LevelCode.BRONZE, LevelCode.SILVER, LevelCode.GOLD)
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools know this marker by
+    """Marks ``message`` for the translation catalogue without translating it: the engine may not
+    import Django, so a reason is translated only where it is shown (``makemessages`` is told
+    about this marker)."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an indicator or a level's rules are (not) met: a message id and its parameters.
+
+    ``str()`` gives the English text; ``assessments.explanations.reason_text`` gives it in the
+    reader's language with localised numbers. A parameter may itself be a ``Reason``.
+    """
+
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % self.params
+
+    def as_json(self) -> dict:
+        """``{"message": ..., "params": {...}}``; a Decimal parameter becomes
+        ``{"decimal": "15.00"}`` so that it reads back exactly and is known to be a number
+        (an indicator code such as ``"1.1"`` is not one)."""
+        return {
+            "message": self.message,
+            "params": {name: _json_param(value) for name, value in self.params.items()},
+        }
+
+
+def _json_param(value: object) -> object:
+    if isinstance(value, Reason):
+        return value.as_json()
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +162,14 @@ class IndicatorResult:
     threshold: Decimal
     minimum_requirement: bool
     passed: bool
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, slots=True)
 class LevelCheck:
     level: LevelCode
     met: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,32 +181,36 @@ class Decision:
     dimension_scores: tuple[tuple[str, Decimal], ...]
 
     def as_json(self) -> dict:
-        """A JSON-ready copy (Decimals as strings) to keep with the decision."""
+        """A JSON-ready copy (Decimals as strings, reasons as ``Reason.as_json``) to keep with
+        the decision."""
+        return _plain(self)
 
-        def plain(value):
-            if isinstance(value, Decimal):
-                return str(value)
-            if isinstance(value, dict):
-                return {k: plain(v) for k, v in value.items()}
-            if isinstance(value, list | tuple):
-                return [plain(v) for v in value]
-            return value
 
-        return plain(asdict(self))
+def _plain(value: object) -> object:
+    if isinstance(value, Reason):
+        return value.as_json()
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def evaluate_indicator(spec: IndicatorSpec, value: Decimal | None) -> IndicatorResult:
     if value is None:
         return IndicatorResult(
             spec.code, spec.dimension, None, Light.RED, 0, spec.max_points, spec.weight,
-            spec.threshold, spec.minimum_requirement, False, "no value",
+            spec.threshold, spec.minimum_requirement, False, Reason(N_("no value")),
         )  # fmt: skip
     band = spec.band_for(value)
     passed = value >= spec.threshold
-    reason = (
-        f"{value} meets the threshold {spec.threshold}"
+    reason = Reason(
+        N_("%(value)s meets the threshold %(threshold)s")
         if passed
-        else f"{value} is below the threshold {spec.threshold}"
+        else N_("%(value)s is below the threshold %(threshold)s"),
+        {"value": value, "threshold": spec.threshold},
     )
     return IndicatorResult(
         spec.code, spec.dimension, value, band.light, band.points, spec.max_points, spec.weight,
@@ -183,9 +226,12 @@ def _score_pct(results: list[IndicatorResult]) -> Decimal:
     return (achieved * HUNDRED / maximum).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def _unmet_minimums(results: list[IndicatorResult]) -> list[str]:
+def _unmet_minimums(results: list[IndicatorResult]) -> list[Reason]:
     return [
-        f"minimum requirement {r.code} not met ({r.reason})"
+        Reason(
+            N_("minimum requirement %(code)s not met (%(reason)s)"),
+            {"code": r.code, "reason": r.reason},
+        )
         for r in results
         if r.minimum_requirement and not r.passed
     ]
@@ -202,7 +248,9 @@ def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:
     gold = [by_code[s.code] for s in methodology.indicator_set(LevelCode.GOLD)]
     gold_score = _score_pct(gold)
 
-    bronze_reasons = [f"no value for {r.code}" for r in bronze if r.value is None]
+    bronze_reasons = [
+        Reason(N_("no value for %(code)s"), {"code": r.code}) for r in bronze if r.value is None
+    ]
     bronze_reasons += _unmet_minimums(bronze)
 
     silver_reasons = _unmet_minimums(gold)
@@ -211,25 +259,45 @@ def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:
         rules.silver_prior_bronze_min_months <= age <= rules.silver_prior_bronze_max_months
     ):
         silver_reasons.append(
-            f"needs a BRONZE label awarded {rules.silver_prior_bronze_min_months} to "
-            f"{rules.silver_prior_bronze_max_months} months earlier"
+            Reason(
+                N_("needs a BRONZE label awarded %(min)s to %(max)s months earlier"),
+                {
+                    "min": rules.silver_prior_bronze_min_months,
+                    "max": rules.silver_prior_bronze_max_months,
+                },
+            )
         )
     if data.validated_improvement_areas < rules.silver_min_improvement_areas:
         silver_reasons.append(
-            f"{data.validated_improvement_areas} improvement areas validated, "
-            f"{rules.silver_min_improvement_areas} needed"
+            Reason(
+                N_("validated improvement areas: %(validated)s, %(needed)s needed"),
+                {
+                    "validated": data.validated_improvement_areas,
+                    "needed": rules.silver_min_improvement_areas,
+                },
+            )
         )
 
     gold_reasons = _unmet_minimums(gold)
     if gold_score < rules.gold_min_score_pct:
-        gold_reasons.append(f"score {gold_score} % is below {rules.gold_min_score_pct} %")
+        gold_reasons.append(
+            Reason(
+                N_("score %(score)s %% is below %(minimum)s %%"),
+                {"score": gold_score, "minimum": rules.gold_min_score_pct},
+            )
+        )
     if len(data.expert_countries) < rules.gold_min_expert_countries:
         gold_reasons.append(
-            f"assessed by experts from {len(data.expert_countries)} countries, "
-            f"{rules.gold_min_expert_countries} needed"
+            Reason(
+                N_("countries of the experts: %(countries)s, %(needed)s needed"),
+                {
+                    "countries": len(data.expert_countries),
+                    "needed": rules.gold_min_expert_countries,
+                },
+            )
         )
 
-    reasons = {
+    reasons: dict[LevelCode, list[Reason]] = {
         LevelCode.BRONZE: bronze_reasons,
         LevelCode.SILVER: silver_reasons,
         LevelCode.GOLD: gold_reasons,

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "labelling.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -84,7 +85,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # A file-backed test database (one per test process) lets a real Celery worker see the data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock when it begins, so two requests writing at
+    # once (an autosave and a click) queue up instead of one failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "labelling.User"
@@ -190,10 +193,25 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+    # The public views set their own scope ("public"); every other view counts per person, or
+    # per address without credentials. Failed token logins are counted per address on their own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "labelling.api_throttling.AnonThrottle",
+        "labelling.api_throttling.UserThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "public": env.str("PUBLIC_API_THROTTLE_RATE", default="120/minute"),
+        "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
+        "user": env.str("API_USER_THROTTLE_RATE", default="600/minute"),
+        "failed_token": env.str("API_FAILED_TOKEN_THROTTLE_RATE", default="10/minute"),
     },
+    # How many reverse proxies append to X-Forwarded-For: 0 trusts only the connection's address,
+    # so that a client cannot pick its own address to escape the throttles.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+# The throttles count in the cache: here each process counts its own requests; production
+# shares Redis between processes (config.settings_production).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cluster management excellence labels API",
     "DESCRIPTION": (
@@ -207,7 +225,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"OutcomeEnum": "labelling.models.Outcome"},
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "labelling.models.Outcome",
+        # Applications, labels and certificates each have a "state" of their own.
+        "ApplicationStateEnum": "labelling.models.ApplicationState",
+        "LabelStateEnum": "reports.models.LabelState",
+        "CertificateStateEnum": "reports.models.CertificateState",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "labelling.api_schema.problem_responses",
+    ],
 }
 
 # A certificate left "rendering" this long by a worker that died may be taken over by another.

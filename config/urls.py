@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/v1/", include("assessments.api")),
     path("api/v1/", include("labelling.api")),
     path(
         "api/v1/docs/",
@@ -18,7 +19,7 @@ urlpatterns = [
         name="api_docs",
     ),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("statistics/", views.statistics, name="statistics"),
     path("account/tokens/", views.api_token_list, name="api_tokens"),
     path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
@@ -70,3 +72,7 @@ urlpatterns = [
         name="assessment_submit",
     ),
 ]
+
+# The API answers a route it does not know, or its own crash, as a problem detail.
+handler404 = "labelling.api_errors.page_not_found"
+handler500 = "labelling.api_errors.server_error"

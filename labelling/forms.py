@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from labelling.models import Level, Organisation, Outcome
+from reports.models import Label
 
 
 class OrganisationForm(forms.ModelForm):
@@ -27,6 +28,15 @@ class OrganisationForm(forms.ModelForm):
 
 class ApplicationCreateForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    renews = forms.ModelChoiceField(
+        queryset=Label.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the organisation's own labels can be renewed through its page.
+        if organisation is not None:
+            self.fields["renews"].queryset = organisation.labels.all()
 
 
 class TransitionForm(forms.Form):

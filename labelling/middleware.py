@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from labelling.exceptions import ServiceError
 
@@ -24,3 +26,20 @@ class ServiceErrorMiddleware:
             {"error": exception, "back": request.META.get("HTTP_REFERER", "")},
             status=exception.status_code,
         )
+
+
+class UserLanguageMiddleware:
+    """Shows a logged-in person's pages in their own language (``User.language``), the one
+    their e-mails are written in, whatever the browser asks for. Comes after the
+    authentication middleware and overrides the language ``LocaleMiddleware`` chose; the
+    language switch changes ``User.language`` (``labelling.views.set_language``)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.language in dict(settings.LANGUAGES):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

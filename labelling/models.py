@@ -242,6 +242,14 @@ class StateChange(models.Model):
         return str(HISTORY_LABELS.get(self.transition, self.transition.replace("_", " ")))
 
     @property
+    def actor_display(self) -> str:
+        """Who, for a history: the person, or the system process in the reader's language (the
+        record keeps what was written at the time)."""
+        if self.actor is not None:
+            return str(self.actor)
+        return str(SYSTEM_ACTOR_LABELS.get(self.actor_label, self.actor_label))
+
+    @property
     def source_label(self) -> str:
         return self._state_label(self.source)
 
@@ -290,6 +298,49 @@ HISTORY_LABELS = {
     "fail": _("Rendering failed"),
     "retry": _("Another attempt requested"),
     "publish": _("Published"),
+}
+
+#: Each transition as the action someone takes: the wording of its button, and how a refusal
+#: names what was refused.
+ACTION_LABELS = {
+    "submit": _("Submit the application"),
+    "return_for_completion": _("Return for completion"),
+    "reject": _("Reject as ineligible"),
+    "accept": _("Accept as eligible"),
+    "assign_experts": _("Confirm the expert team"),
+    "reopen_assignment": _("Decline the assignment"),
+    "start_assessment": _("Start the assessment"),
+    "begin_consensus": _("Begin the consensus"),
+    "complete_consensus": _("Hand the consensus to quality review"),
+    "send_back_to_experts": _("Send back to the experts"),
+    "propose_decision": _("Propose the decision"),
+    "confirm_decision": _("Confirm the decision"),
+    "reject_proposal": _("Do not confirm the proposal"),
+    "certify": _("Issue the certificate"),
+    "close": _("Close without label"),
+    "withdraw": _("Withdraw the application"),
+    "appeal": _("Appeal against the decision"),
+    "uphold_appeal": _("Uphold the appeal"),
+    "dismiss_appeal": _("Dismiss the appeal"),
+    "suspend": _("Suspend the label"),
+    "reinstate": _("Reinstate the label"),
+    "revoke": _("Revoke the label"),
+    "expire": _("Let the label expire"),
+    "supersede": _("Supersede the label by its renewal"),
+    "start_rendering": _("Start rendering the documents"),
+    "complete": _("Store the rendered documents"),
+    "requeue": _("Queue the rendering again"),
+    "fail": _("Record the rendering as failed"),
+    "retry": _("Try again"),
+    "publish": _("Publish the methodology version"),
+}
+
+#: How the processes that run transitions on their own are recorded (``run_transition``'s
+#: ``system_label``, prefixed), and how a history shows them; the record keeps the English.
+SYSTEM_ACTOR_LABELS = {
+    "system: certificate worker": _("system: certificate worker"),
+    "system: expiry task": _("system: expiry task"),
+    "system: load_methodology": _("system: methodology loader"),
 }
 
 

@@ -16,7 +16,7 @@ import rules
 from django.db.models import Q, QuerySet
 
 if TYPE_CHECKING:
-    from labelling.models import Application, Organisation, User
+    from labelling.models import ApiToken, Application, Organisation, User
 
 
 @rules.predicate
@@ -145,6 +145,17 @@ rules.add_perm("labelling.issue_certificate", is_secretariat)
 rules.add_perm("reports.manage_label", is_secretariat)
 rules.add_perm("labelling.decide_appeal", deciding_secretariat & ~took_part_in_decision)
 rules.add_perm("labelling.view_history", can_view_application)
+# Figures across every organisation: what only the secretariat sees as a whole.
+rules.add_perm("labelling.view_statistics", is_secretariat)
+
+
+@rules.predicate
+def owns_token(user: User, token: ApiToken | None) -> bool:
+    return token is not None and token.user_id == user.pk
+
+
+# Its owner revokes a token; the secretariat too (from the admin), e.g. when a key has leaked.
+rules.add_perm("labelling.revoke_api_token", owns_token | is_secretariat)
 
 
 @rules.predicate

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -273,10 +274,19 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
-    """Revoke ``token`` (its owner only); revoking it again changes nothing."""
-    if token.user_id != actor.pk:
-        raise ActionForbidden(_("You are not allowed to do this."))
+    """Revoke ``token`` (its owner, or the secretariat); revoking it again changes nothing."""
+    _require(actor, "labelling.revoke_api_token", token)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """The language of ``user``'s pages and e-mails from now on (one of ``LANGUAGES``)."""
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Choose one of the offered languages."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

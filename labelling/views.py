@@ -7,15 +7,20 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import i18n
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from labelling import selectors, services
+from labelling.filters import ApplicationFilter
 from labelling.forms import ApiTokenForm, ApplicationCreateForm, OrganisationForm, TransitionForm
-from labelling.models import Application, ApplicationState, Outcome, User
+from labelling.models import ACTION_LABELS, Application, ApplicationState, Outcome, User
 from labelling.rules import can
 from labelling.workflow import user_transitions
 from reports.selectors import label_context
@@ -58,58 +63,82 @@ APPLICATION_ACTIONS: dict[str, Callable[..., object]] = {
     ),
 }
 
-
-ACTION_LABELS = {
-    "submit": gettext_lazy("Submit the application"),
-    "return_for_completion": gettext_lazy("Return for completion"),
-    "reject": gettext_lazy("Reject as ineligible"),
-    "accept": gettext_lazy("Accept as eligible"),
-    "withdraw": gettext_lazy("Withdraw the application"),
-    "send_back_to_experts": gettext_lazy("Send back to the experts"),
-    "propose_decision": gettext_lazy("Propose the decision"),
-    "confirm_decision": gettext_lazy("Confirm the decision"),
-    "reject_proposal": gettext_lazy("Do not confirm the proposal"),
-    "certify": gettext_lazy("Issue the certificate"),
-    "close": gettext_lazy("Close without label"),
-    "appeal": gettext_lazy("Appeal against the decision"),
-    "uphold_appeal": gettext_lazy("Uphold the appeal"),
-    "dismiss_appeal": gettext_lazy("Dismiss the appeal"),
+# Actions whose form asks for a reason (required or optional), and the question it answers:
+# several forms can be on one page, and each field must say what it is for.
+REASON_LABELS = {
+    "return_for_completion": gettext_lazy("What must the organisation complete?"),
+    "reject": gettext_lazy("Why is the application ineligible?"),
+    "withdraw": gettext_lazy("Why do you withdraw the application? (optional)"),
+    "send_back_to_experts": gettext_lazy("What must the experts revisit?"),
+    "propose_decision": gettext_lazy(
+        "Why does the decision depart from the rules' recommendation? (only if it does)"
+    ),
+    "reject_proposal": gettext_lazy("Why is the proposal not confirmed?"),
+    "appeal": gettext_lazy("On what grounds do you appeal?"),
+    "uphold_appeal": gettext_lazy("Why is the appeal upheld?"),
+    "dismiss_appeal": gettext_lazy("Why is the appeal dismissed?"),
 }
-# Actions whose form asks for a reason (required or optional).
-ACTIONS_WITH_REASON = {
-    "return_for_completion",
-    "reject",
-    "withdraw",
-    "send_back_to_experts",
-    "propose_decision",
-    "reject_proposal",
-    "appeal",
-    "uphold_appeal",
-    "dismiss_appeal",
-}
+#: Rows per page of the application list.
+DASHBOARD_PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "home.html")
+    return render(request, "home.html", {"label_counts": selectors.active_label_counts()})
+
+
+def _query_without(data: QueryDict, *names: str) -> str:
+    """The query string of ``data`` without ``names``: what a link that sets them starts from."""
+    query = data.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
-    if state and state not in ApplicationState.values:
-        state = ""
-    counts = selectors.state_counts(user=request.user)
+    """The person's applications, filtered and paginated (the secretariat's work queue, oldest
+    submission first); an HTMX request from the filter form gets the list alone."""
+    data = request.GET.copy()
+    data.setdefault("ordering", "submitted" if request.user.is_secretariat else "-opened")
+    application_filter = ApplicationFilter(
+        data, queryset=selectors.application_list(user=request.user)
+    )
+    counts = selectors.state_counts(applications=application_filter.qs_without_state)
     context = {
-        "applications": selectors.application_list(user=request.user, state=state),
-        "organisations": selectors.organisation_list(user=request.user),
+        "filter": application_filter,
+        "applications": Paginator(application_filter.qs, DASHBOARD_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "states": [
             (value, label, counts.get(value, 0)) for value, label in ApplicationState.choices
         ],
-        "current_state": state,
+        "current_state": application_filter.form.cleaned_data.get("state", ""),
+        "total": sum(counts.values()),
+        "query": _query_without(data, "page"),
+        "state_query": _query_without(data, "page", "state"),
+        "can_view_statistics": can(request.user, "labelling.view_statistics"),
     }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "labelling/_application_list.html", context)
+    if request.user.is_expert:
+        context["assignments"] = Paginator(
+            selectors.assignment_list(user=request.user), DASHBOARD_PAGE_SIZE
+        ).get_page(request.GET.get("assignments_page"))
+        context["today"] = timezone.localdate()
+    context["organisations"] = selectors.organisation_list(user=request.user)
     return render(request, "labelling/dashboard.html", context)
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "labelling.view_statistics"):
+        raise PermissionDenied(_("Only the secretariat sees the scheme's statistics."))
+    return render(
+        request, "labelling/statistics.html", {"statistics": selectors.scheme_statistics()}
+    )
 
 
 @login_required
@@ -141,7 +170,19 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "form": form,
+            "can_apply": can(request.user, "labelling.create_application", organisation),
+            "today": timezone.localdate(),
             "application_form": ApplicationCreateForm(),
+            "renewal_forms": [
+                (
+                    label,
+                    ApplicationCreateForm(
+                        initial={"level": label.level, "renews": label.pk},
+                        auto_id=f"id_renewal_{label.pk}_%s",
+                    ),
+                )
+                for label in selectors.renewable_labels(organisation=organisation)
+            ],
             "applications": selectors.application_list(user=request.user).filter(
                 organisation=organisation
             ),
@@ -153,12 +194,18 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, pk=organisation_pk)
-    form = ApplicationCreateForm(request.POST)
+    form = ApplicationCreateForm(request.POST, organisation=organisation)
     if not form.is_valid():
-        messages.error(request, _("Choose a level."))
+        if "renews" in form.errors:
+            messages.error(request, _("Choose a label of this organisation to renew."))
+        else:
+            messages.error(request, _("Choose a level."))
         return redirect("organisation_detail", pk=organisation.pk)
     application = services.application_create(
-        organisation=organisation, level=form.cleaned_data["level"], actor=request.user
+        organisation=organisation,
+        level=form.cleaned_data["level"],
+        actor=request.user,
+        renews=form.cleaned_data["renews"],
     )
     messages.success(request, _("Draft application opened."))
     return redirect("application_detail", pk=application.pk)
@@ -211,7 +258,7 @@ def _expert_suggestions_context(application: Application, user: User) -> dict:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     actions = [
-        (name, ACTION_LABELS[name], name in ACTIONS_WITH_REASON)
+        (name, ACTION_LABELS[name], REASON_LABELS.get(name, ""))
         for name in user_transitions(application, request.user)
         if name in APPLICATION_ACTIONS
     ]
@@ -275,3 +322,12 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("api_tokens")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a logged-in person's choice is also kept as their language,
+    which their pages (``UserLanguageMiddleware``) and e-mails use from then on."""
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=request.POST.get("language", ""))
+    return i18n.set_language(request)

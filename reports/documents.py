@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from assessments.explanations import explanation_decimal, reason_text
 from assessments.models import ConsensusValue, ImprovementArea, Recommendation
 from assessments.services.scoring import latest_recommendation
 from assessments.services.selfassessment import required_indicators
@@ -128,6 +129,7 @@ def report_data(certificate: Certificate) -> ReportData:
         titles.setdefault(indicator.dimension.code, indicator.dimension.title)
     with translation.override(language):
         level_label = str(Level(label.level).label)
+        reasons = {code: reason_text(row.get("reason", "")) for code, row in results.items()}
     return ReportData(
         methodology_name=str(application.methodology),
         level=label.level,
@@ -149,12 +151,12 @@ def report_data(certificate: Certificate) -> ReportData:
                 title=indicator.title,
                 dimension_code=indicator.dimension.code,
                 self_assessed=self_assessed.get(indicator.pk),
-                validated=_decimal(results.get(indicator.code, {}).get("value")),
+                validated=explanation_decimal(results.get(indicator.code, {}).get("value")),
                 unit=indicator.unit,
                 light=results.get(indicator.code, {}).get("light", ""),
                 threshold=indicator.threshold,
                 passed=bool(results.get(indicator.code, {}).get("passed")),
-                reason=results.get(indicator.code, {}).get("reason", ""),
+                reason=reasons.get(indicator.code, ""),
                 value_type=indicator.value_type,
             )
             for indicator in indicators
@@ -172,10 +174,6 @@ def report_data(certificate: Certificate) -> ReportData:
         verify_url=verify_url(certificate.number),
         **_organisation_fields(label, language),
     )
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:

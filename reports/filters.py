@@ -19,12 +19,24 @@ LEVEL_RANK = Case(
 )
 
 
+class _CountryChoices:
+    """Every country as ``(code, name)``, named in the language of the request that builds
+    the form: ``list(countries)`` at import would name them in the default language for good.
+    Not callable, unlike ``countries``, so the API schema still lists the codes."""
+
+    def __iter__(self):
+        return iter(countries)
+
+
+COUNTRY_CHOICES = _CountryChoices()
+
+
 class LabelFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
     country = django_filters.ChoiceFilter(
         label=_("Country"),
         field_name="organisation__country",
-        choices=list(countries),
+        choices=COUNTRY_CHOICES,
         empty_label=_("All"),
     )
     level = django_filters.ChoiceFilter(
@@ -53,6 +65,11 @@ class LabelFilter(django_filters.FilterSet):
             "organisation__country": _("Country"),
             "level_rank": _("Level"),
             "valid_until": _("Valid until"),
+            # Otherwise django-filter formats these once, at import, in the default language.
+            "-name": _("Name (descending)"),
+            "-country": _("Country (descending)"),
+            "-level": _("Level (descending)"),
+            "-valid_until": _("Valid until (descending)"),
         },
     )
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import IO
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.services.evidence import digest_and_size
-from labelling.models import Sector
+from labelling.models import ACTION_LABELS, Sector, User
+from labelling.rules import visible_applications
 from reports.models import Certificate, CertificateState, Label, LabelState
 
 #: What the public is told about a certificate, by the state of its label.
@@ -35,15 +37,27 @@ def public_status(label: Label) -> str:
     return str(label.state)
 
 
-def registry_labels() -> QuerySet[Label]:
-    """Labels of the public registry with what a page shows, in a constant number of queries."""
-    return (
-        Label.objects.filter(state__in=REGISTRY_STATES, certificate__isnull=False)
-        .select_related("organisation", "certificate")
-        .prefetch_related(
-            Prefetch("organisation__sectors", queryset=Sector.objects.order_by("name"))
-        )
+def _listed(queryset: QuerySet[Label]) -> QuerySet[Label]:
+    """``queryset`` with what a list of labels shows, in a constant number of queries."""
+    return queryset.select_related("organisation", "certificate").prefetch_related(
+        Prefetch("organisation__sectors", queryset=Sector.objects.order_by("name"))
     )
+
+
+def registry_labels() -> QuerySet[Label]:
+    """Labels of the public registry with what a page shows."""
+    return _listed(Label.objects.filter(state__in=REGISTRY_STATES, certificate__isnull=False))
+
+
+def visible_labels(user: User) -> QuerySet[Label]:
+    """The labels of the applications ``user`` may open (every label for the secretariat),
+    in any state, with what a list shows."""
+    return _listed(Label.objects.filter(application__in=visible_applications(user)))
+
+
+def label_get(*, user: User, pk: int) -> Label:
+    """The label, or 404 when it does not exist or ``user`` may not see it."""
+    return get_object_or_404(visible_labels(user), pk=pk)
 
 
 def valid_labels(queryset: QuerySet[Label]) -> QuerySet[Label]:
@@ -82,11 +96,8 @@ def certificate_of_application(application) -> Certificate | None:
     )
 
 
-LABEL_ACTION_LABELS = {
-    "suspend": _("Suspend the label"),
-    "reinstate": _("Reinstate the label"),
-    "revoke": _("Revoke the label"),
-}
+#: What the label card offers, worded as ``labelling.models.ACTION_LABELS`` has it.
+LABEL_CARD_ACTIONS = ("suspend", "reinstate", "revoke")
 
 
 def label_context(application, user) -> dict:
@@ -102,9 +113,9 @@ def label_context(application, user) -> dict:
         "label": label,
         "certificate": certificate,
         "label_actions": [
-            (name, LABEL_ACTION_LABELS[name])
+            (name, ACTION_LABELS[name])
             for name in user_transitions(label, user)
-            if name in LABEL_ACTION_LABELS
+            if name in LABEL_CARD_ACTIONS
         ],
         "can_retry": certificate.state == CertificateState.FAILED
         and can(user, "labelling.issue_certificate", application),

@@ -15,7 +15,7 @@ from labelling.forms import TransitionForm
 from reports import selectors, services
 from reports.filters import LabelFilter
 from reports.forms import VerifyUploadForm
-from reports.models import Certificate, CertificateState, Label
+from reports.models import Certificate, CertificateState
 
 REGISTRY_PAGE_SIZE = 25
 
@@ -119,12 +119,7 @@ LABEL_ACTIONS = {
 def label_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in LABEL_ACTIONS:
         raise Http404
-    label = get_object_or_404(
-        Label.objects.filter(
-            application__in=labelling_selectors.application_list(user=request.user)
-        ),
-        pk=pk,
-    )
+    label = selectors.label_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     form.is_valid()
     perform, done = LABEL_ACTIONS[action]

@@ -1,6 +1,8 @@
 """Fixtures shared by the whole suite: one per role, plus an outsider."""
 
 import pytest
+from django.core.cache import cache
+from django.utils import translation
 
 from config.celery import app as celery_app
 from labelling.models import Membership
@@ -12,6 +14,20 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing passwords properly is slow on purpose; tests need no such protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API's throttles count requests in the cache: no test inherits another's count."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request leaves its reader's language active in the thread (LocaleMiddleware does not
+    reset it): without this, a service called after a German page would answer in German."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

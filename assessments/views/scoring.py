@@ -5,11 +5,15 @@ Objects are scoped to the person first (404 otherwise): an assignment to its own
 application to those who may see it. What each may then see or do is the services' decision
 (the blind rule lives in ``scores_visible_to`` and ``consensus_rows``); their refusals are shown
 by ``ServiceErrorMiddleware`` with their status and message.
+
+Each indicator's value saves itself on change (htmx): the save views then answer with just that
+indicator's block, re-rendered by the same partial as the page, instead of redirecting.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django import forms
@@ -30,6 +34,7 @@ from assessments.models import (
     Assignment,
     AssignmentStatus,
     ClarificationQuestion,
+    ConsensusValue,
     ExpertScore,
     Indicator,
     Light,
@@ -91,6 +96,44 @@ def band_rows(indicator: Indicator) -> list[BandRow]:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """What a value form shows: the stored value and note, or, when a save was refused, what was
+    typed (so nothing is lost) and the refusal, shown next to its field."""
+
+    value: str = ""
+    #: The expert's justification, or the lead expert's consensus note.
+    note: str = ""
+    error: str = ""
+    #: Which field was refused: "value", "note", or another service field (shown above both).
+    field: str = ""
+
+    @classmethod
+    def stored(cls, value: Decimal, note: str) -> Entry:
+        return cls(_number(value), note)
+
+    @classmethod
+    def refused(cls, request: HttpRequest, note_field: str, invalid: InvalidInput) -> Entry:
+        return cls(
+            request.POST.get("value", ""),
+            request.POST.get(note_field, ""),
+            invalid.message,
+            "note" if invalid.field == note_field else invalid.field or "",
+        )
+
+    @property
+    def value_error(self) -> str:
+        return self.error if self.field == "value" else ""
+
+    @property
+    def note_error(self) -> str:
+        return self.error if self.field == "note" else ""
+
+    @property
+    def other_error(self) -> str:
+        return "" if self.field in ("value", "note") else self.error
+
+
+@dataclass(frozen=True)
 class ScoringRow:
     """One indicator on the expert's scoring page."""
 
@@ -99,9 +142,13 @@ class ScoringRow:
     answer: SelfAssessmentAnswer | None
     mine: ExpertScore | None
     others: list[ExpertScore]
+    entry: Entry
 
 
-def _scoring_rows(assignment: Assignment, viewer) -> list[ScoringRow]:
+def _scoring_rows(
+    assignment: Assignment, viewer, indicators: Iterable[Indicator] | None = None
+) -> list[ScoringRow]:
+    """The rows of ``indicators`` (by default every indicator the level is assessed on)."""
     application = assignment.application
     answers = {a.indicator_id: a for a in application.answers.all()}
     mine: dict[int, ExpertScore] = {}
@@ -113,8 +160,15 @@ def _scoring_rows(assignment: Assignment, viewer) -> list[ScoringRow]:
         else:
             others.setdefault(score.indicator_id, []).append(score)
     return [
-        ScoringRow(i, band_rows(i), answers.get(i.pk), mine.get(i.pk), others.get(i.pk, []))
-        for i in required_indicators(application)
+        ScoringRow(
+            i,
+            band_rows(i),
+            answers.get(i.pk),
+            mine.get(i.pk),
+            others.get(i.pk, []),
+            Entry.stored(mine[i.pk].value, mine[i.pk].justification) if i.pk in mine else Entry(),
+        )
+        for i in (required_indicators(application) if indicators is None else indicators)
     ]
 
 
@@ -133,16 +187,19 @@ def _indicator_of(application: Application, pk: int) -> Indicator:
 # --- Scoring ---------------------------------------------------------------------------------
 
 
+def _scoring_editable(assignment: Assignment) -> bool:
+    return (
+        assignment.application.state == ApplicationState.IN_ASSESSMENT
+        and assignment.status == AssignmentStatus.ACCEPTED
+        and not assignment.scores_submitted_at
+    )
+
+
 @login_required
 def scoring(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert's own scoring form, indicator by indicator, grouped by dimension."""
     assignment = _own_assignment(request, pk)
     application = assignment.application
-    editable = (
-        application.state == ApplicationState.IN_ASSESSMENT
-        and assignment.status == AssignmentStatus.ACCEPTED
-        and not assignment.scores_submitted_at
-    )
     return render(
         request,
         "assessments/scoring.html",
@@ -150,8 +207,26 @@ def scoring(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "application": application,
             "rows": _scoring_rows(assignment, request.user),
-            "editable": editable,
+            "editable": _scoring_editable(assignment),
             "gaps": services.scoring_gaps(assignment),
+        },
+    )
+
+
+def _render_score(
+    request: HttpRequest, assignment: Assignment, indicator: Indicator, refused: Entry | None
+) -> HttpResponse:
+    """The answer to an autosave (htmx): the indicator's block with its light and points, and the
+    save status out of band. Also 200 when refused, as htmx swaps only successful answers."""
+    (row,) = _scoring_rows(assignment, request.user, [indicator])
+    return render(
+        request,
+        "assessments/_score_saved.html",
+        {
+            "assignment": assignment,
+            "row": replace(row, entry=refused) if refused else row,
+            "editable": _scoring_editable(assignment),
+            "refused": refused is not None,
         },
     )
 
@@ -171,8 +246,13 @@ def score_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse
             justification=request.POST.get("justification", ""),
         )
     except InvalidInput as invalid:
+        if request.htmx:
+            refused = Entry.refused(request, "justification", invalid)
+            return _render_score(request, assignment, indicator, refused)
         messages.error(request, f"{indicator.code}: {invalid.message}")
         return redirect(target)
+    if request.htmx:
+        return _render_score(request, assignment, indicator, None)
     messages.success(
         request,
         _("%(code)s saved: %(light)s, %(points)s points.")
@@ -194,13 +274,46 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
         "assessments/consensus.html",
         {
             "application": application,
-            "rows": [(row, band_rows(row.indicator)) for row in rows],
+            "rows": [
+                (row, band_rows(row.indicator), _consensus_entry(row.consensus)) for row in rows
+            ],
             "experts": application.assignments.filter(status=AssignmentStatus.ACCEPTED)
             .select_related("expert")
             .order_by("role"),
-            "can_settle": application.state == ApplicationState.CONSENSUS
-            and can(request.user, "labelling.settle_consensus", application),
+            "can_settle": _can_settle(request, application),
             "differing": sum(1 for row in rows if row.experts_differ),
+        },
+    )
+
+
+def _can_settle(request: HttpRequest, application: Application) -> bool:
+    return application.state == ApplicationState.CONSENSUS and can(
+        request.user, "labelling.settle_consensus", application
+    )
+
+
+def _consensus_entry(consensus: ConsensusValue | None) -> Entry:
+    """What the consensus form of an indicator shows before anything is typed."""
+    return Entry.stored(consensus.value, consensus.note) if consensus else Entry()
+
+
+def _render_consensus_value(
+    request: HttpRequest, application: Application, indicator: Indicator, refused: Entry | None
+) -> HttpResponse:
+    """The answer to an autosave (htmx): the indicator's consensus cell with its light and points,
+    and the save status out of band. Also 200 when refused, as htmx swaps only successful answers.
+    """
+    consensus = application.consensus_values.filter(indicator=indicator).first()
+    return render(
+        request,
+        "assessments/_consensus_saved.html",
+        {
+            "application": application,
+            "indicator": indicator,
+            "consensus": consensus,
+            "entry": refused or _consensus_entry(consensus),
+            "can_settle": _can_settle(request, application),
+            "refused": refused is not None,
         },
     )
 
@@ -220,8 +333,13 @@ def consensus_value_save(request: HttpRequest, pk: int, indicator_pk: int) -> Ht
             note=request.POST.get("note", ""),
         )
     except InvalidInput as invalid:
+        if request.htmx:
+            refused = Entry.refused(request, "note", invalid)
+            return _render_consensus_value(request, application, indicator, refused)
         messages.error(request, f"{indicator.code}: {invalid.message}")
         return redirect(target)
+    if request.htmx:
+        return _render_consensus_value(request, application, indicator, None)
     messages.success(
         request,
         _("%(code)s consensus recorded: %(light)s, %(points)s points.")

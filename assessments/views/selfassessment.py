@@ -5,6 +5,10 @@ The application is scoped to the person first (404 otherwise); everyone who may 
 the self-assessment, and the form is there only for those the services let edit it (the
 organisation's managers, while it is a draft). A refused value is shown next to its field, with
 everything else that was typed kept on the page.
+
+Each indicator's value and comment also save themselves on change (htmx posts that indicator's
+fields to its dimension's save view): the view then answers with just that indicator's block and,
+out of band, the progress, instead of redirecting.
 """
 
 from __future__ import annotations
@@ -112,6 +116,22 @@ def _sections(
     return list(sections.values())
 
 
+def _progress_context(
+    request: HttpRequest,
+    application: Application,
+    posted: dict[int, tuple[str, str]],
+    errors: dict[int, str],
+) -> dict[str, object]:
+    """What the answers and the progress are drawn from, on the page and in an autosave's answer."""
+    editable = can(request.user, "assessments.edit_self_assessment", application)
+    return {
+        "application": application,
+        "editable": editable,
+        "sections": _sections(application, posted, errors),
+        "gaps": services.self_assessment_gaps(application) if editable else [],
+    }
+
+
 def _render_page(
     request: HttpRequest,
     application: Application,
@@ -122,21 +142,42 @@ def _render_page(
     area_form: ImprovementAreaForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    editable = can(request.user, "assessments.edit_self_assessment", application)
     return render(
         request,
         "assessments/selfassessment.html",
         {
-            "application": application,
-            "editable": editable,
-            "sections": _sections(application, posted or {}, errors or {}),
+            **_progress_context(request, application, posted or {}, errors or {}),
             "refused_dimension": refused_dimension,
-            "gaps": services.self_assessment_gaps(application) if editable else [],
             "is_silver": application.level == Level.SILVER,
             "areas": application.improvement_areas.all(),
             "area_form": area_form or ImprovementAreaForm(),
         },
         status=status,
+    )
+
+
+def _render_saved(
+    request: HttpRequest,
+    application: Application,
+    dimension: Dimension,
+    posted: dict[Indicator, tuple[str, str]],
+    refused: dict[int, str],
+) -> HttpResponse:
+    """The answer to an autosave (htmx): the saved indicators' blocks (a refused one keeps what
+    was typed, its error next to the field), and out of band their save status and the progress.
+    Also 200 when refused, as htmx swaps only successful answers."""
+    typed = {i.pk: entry for i, entry in posted.items() if i.pk in refused}
+    context = _progress_context(request, application, typed, refused)
+    saved = {indicator.pk for indicator in posted}
+    sections: list[DimensionSection] = context["sections"]
+    return render(
+        request,
+        "assessments/_answer_saved.html",
+        {
+            **context,
+            "rows": [row for s in sections for row in s.rows if row.indicator.pk in saved],
+            "section": next((s for s in sections if s.dimension == dimension), None),
+        },
     )
 
 
@@ -171,6 +212,8 @@ def self_assessment_save(request: HttpRequest, pk: int, dimension_pk: int) -> Ht
         if f"value-{indicator.pk}" in request.POST
     }
     refused = services.answers_save(application=application, actor=request.user, answers=posted)
+    if request.htmx:
+        return _render_saved(request, application, dimension, posted, refused)
     if refused:
         return _render_page(
             request,

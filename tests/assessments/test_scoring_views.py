@@ -2,6 +2,7 @@
 submitted, refusals shown with their status."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -195,6 +196,119 @@ def test_score_save_after_submitting_answers_409(client, team, lead_expert):
     assert "can no longer be changed" in _html(response)
 
 
+# --- Scoring autosave (htmx) ---------------------------------------------------------------
+
+HTMX = {"HX-Request": "true"}
+
+
+def _indicator_pk(application, code) -> int:
+    return application.methodology.indicators.get(code=code).pk
+
+
+def _stored_score(assignment, code) -> Decimal:
+    return ExpertScore.objects.get(assignment=assignment, indicator__code=code).value
+
+
+def test_scoring_page_fields_save_themselves_on_change(client, team, lead_expert):
+    lead, _second = team
+    client.force_login(lead_expert)
+    pk = _indicator_pk(lead.application, "STR-1")
+
+    html = _html(client.get(reverse("scoring", args=[lead.pk])))
+
+    save = f'hx-post="{_save_url(lead, "STR-1")}"'
+    assert f'<div class="answer" id="answer-{pk}" hx-target="this" hx-swap="outerHTML"' in html
+    assert f'value="15" {save} hx-trigger="change"' in html
+    assert f'{save} hx-trigger="keyup changed delay:800ms, change"' in html
+    assert f'<p class="save-status" id="save-status-{pk}" aria-live="polite"></p>' in html
+
+
+def test_score_autosave_answers_with_the_block_and_the_light_from_the_bands(
+    client, team, lead_expert
+):
+    lead, _second = team
+    client.force_login(lead_expert)
+    pk = _indicator_pk(lead.application, "STR-1")
+
+    response = client.post(
+        _save_url(lead, "STR-1"),
+        {"value": "50", "justification": "Letters for 50 members."},
+        headers=HTMX,
+    )
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<div class="answer" id="answer-{pk}"')
+    assert '<span class="light light-green">Green</span>, 2 points' in html
+    assert f'id="save-status-{pk}" aria-live="polite" hx-swap-oob="innerHTML">Saved at' in html
+    assert _stored_score(lead, "STR-1") == 50
+
+
+def test_score_autosave_of_an_invalid_value_keeps_it_next_to_the_error(client, team, lead_expert):
+    lead, _second = team
+    client.force_login(lead_expert)
+    pk = _indicator_pk(lead.application, "STR-1")
+
+    response = client.post(
+        _save_url(lead, "STR-1"), {"value": "1.5", "justification": "Half"}, headers=HTMX
+    )
+
+    html = _html(response)
+    assert response.status_code == 200  # htmx swaps only successful answers
+    assert (
+        f'value="1.5" hx-post="{_save_url(lead, "STR-1")}" hx-trigger="change" '
+        f'aria-invalid="true" aria-describedby="value-{pk}-error">'
+    ) in html
+    assert f'<p class="error" role="alert" id="value-{pk}-error">Enter a whole number.</p>' in html
+    assert "Half</textarea>" in html
+    assert '<span class="error">Not saved</span>' in html
+    assert '<span class="light light-yellow">Yellow</span>, 1 point' in html  # the stored 15
+    assert _stored_score(lead, "STR-1") == 15
+
+
+def test_score_autosave_of_a_changed_value_without_justification_marks_the_justification(
+    client, team, lead_expert
+):
+    lead, _second = team
+    client.force_login(lead_expert)
+    pk = _indicator_pk(lead.application, "STR-1")
+
+    response = client.post(
+        _save_url(lead, "STR-1"), {"value": "50", "justification": ""}, headers=HTMX
+    )
+
+    html = _html(response)
+    assert f'aria-invalid="true" aria-describedby="justification-{pk}-error"></textarea>' in html
+    assert f'<p class="error" role="alert" id="justification-{pk}-error">Explain why' in html
+    assert 'value="50"' in html
+    assert 'aria-describedby="value-' not in html
+    assert _stored_score(lead, "STR-1") == 15
+
+
+def test_score_autosave_leaves_no_message_for_the_next_page(client, team, lead_expert):
+    lead, _second = team
+    client.force_login(lead_expert)
+    client.post(_save_url(lead, "STR-1"), {"value": "15"}, headers=HTMX)
+
+    html = _html(client.get(reverse("scoring", args=[lead.pk])))
+
+    assert "STR-1 saved" not in html
+
+
+@pytest.mark.parametrize("viewer", ["second_expert", "unassigned_expert"])
+def test_score_autosave_on_someone_elses_assignment_is_not_found(client, team, request, viewer):
+    lead, _second = team
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.post(
+        _save_url(lead, "STR-1"), {"value": "50", "justification": "x"}, headers=HTMX
+    )
+
+    assert response.status_code == 404
+    assert _stored_score(lead, "STR-1") == 15
+
+
 # --- Consensus page ------------------------------------------------------------------------
 
 
@@ -279,6 +393,84 @@ def test_consensus_value_save_by_the_second_expert_is_forbidden(
     response = client.post(_consensus_url(in_consensus, "STR-1"), {"value": "20"})
 
     assert response.status_code == 403
+    assert not ConsensusValue.objects.filter(indicator__code="STR-1").exists()
+
+
+def test_consensus_page_marks_the_indicators_the_experts_differ_on(
+    client, in_consensus, lead_expert
+):
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("consensus", args=[in_consensus.pk])))
+
+    marked = re.findall(
+        r'<tr id="indicator-\d+" class="differs">\s*<th scope="row">([A-Z]+-\d) [^<]*'
+        r'<strong class="error">\(experts differ\)</strong>',
+        html,
+    )
+    assert marked == ["STR-1", "STR-2"]
+    assert html.count("(experts differ)") == 2
+
+
+def test_consensus_page_fields_save_themselves_on_change(client, in_consensus, lead_expert):
+    client.force_login(lead_expert)
+    pk = _indicator_pk(in_consensus, "STR-1")
+
+    html = _html(client.get(reverse("consensus", args=[in_consensus.pk])))
+
+    save = f'hx-post="{_consensus_url(in_consensus, "STR-1")}"'
+    assert f'<div class="answer" id="answer-{pk}" hx-target="this" hx-swap="outerHTML"' in html
+    assert f'id="consensus-{pk}" name="value" inputmode="decimal" required value="" {save}' in html
+    assert f'{save} hx-trigger="keyup changed delay:800ms, change"' in html
+    assert f'<p class="save-status" id="save-status-{pk}" aria-live="polite"></p>' in html
+
+
+def test_consensus_autosave_answers_with_the_cell_and_the_light_from_the_bands(
+    client, in_consensus, lead_expert
+):
+    client.force_login(lead_expert)
+    pk = _indicator_pk(in_consensus, "STR-1")
+
+    response = client.post(
+        _consensus_url(in_consensus, "STR-1"), {"value": "20", "note": "Ok"}, headers=HTMX
+    )
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<div class="answer" id="answer-{pk}"')
+    assert '<span class="light light-yellow">Yellow</span>, 1 point' in html
+    assert f'id="save-status-{pk}" aria-live="polite" hx-swap-oob="innerHTML">Saved at' in html
+    value = ConsensusValue.objects.get(application=in_consensus, indicator__code="STR-1")
+    assert (value.value, value.note) == (Decimal(20), "Ok")
+
+
+def test_consensus_autosave_of_an_invalid_value_keeps_it_next_to_the_error(
+    client, in_consensus, lead_expert
+):
+    client.force_login(lead_expert)
+    pk = _indicator_pk(in_consensus, "STR-1")
+
+    response = client.post(
+        _consensus_url(in_consensus, "STR-1"), {"value": "twenty", "note": "Ok"}, headers=HTMX
+    )
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert f'value="twenty" hx-post="{_consensus_url(in_consensus, "STR-1")}"' in html
+    assert f'aria-invalid="true" aria-describedby="consensus-{pk}-error">' in html
+    assert f'<p class="error" role="alert" id="consensus-{pk}-error">Enter a number.</p>' in html
+    assert "Ok</textarea>" in html
+    assert not ConsensusValue.objects.filter(indicator__code="STR-1").exists()
+
+
+@pytest.mark.parametrize("viewer", ["outsider", "other_manager", "unassigned_expert"])
+def test_consensus_autosave_by_anyone_else_is_not_found(client, in_consensus, request, viewer):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.post(_consensus_url(in_consensus, "STR-1"), {"value": "20"}, headers=HTMX)
+
+    assert response.status_code == 404
     assert not ConsensusValue.objects.filter(indicator__code="STR-1").exists()
 
 

@@ -387,7 +387,7 @@ def test_submit_with_an_incomplete_self_assessment_is_refused_with_what_is_missi
         labelling_services.application_submit(application=draft, actor=manager)
 
     assert refused.value.status_code == 409
-    assert refused.value.message == "“submit” is not possible yet."
+    assert refused.value.message == "“Submit the application” is not possible yet."
     assert refused.value.details == [
         f"{STR_1}: evidence missing (Member list with commitment letters).",
         f"{STR_2}: no value yet.",

@@ -276,6 +276,129 @@ def test_saving_a_dimension_of_someone_elses_application_is_not_found(client, dr
     assert not _answers(draft)
 
 
+# --- Autosave (htmx) ----------------------------------------------------------------------
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_self_assessment_page_fields_save_themselves_on_change(client, draft, manager):
+    client.force_login(manager)
+    str_1 = _indicator(draft, "STR-1")
+    pk = str_1.pk
+
+    block = _article(_html(client.get(_page(draft))), str_1)
+
+    save = f'hx-post="{_save_url(draft, "STR")}"'
+    assert f'<div class="answer" id="answer-{pk}" hx-target="this" hx-swap="outerHTML"' in block
+    assert f'hx-params="value-{pk},comment-{pk}"' in block
+    assert f'name="value-{pk}" form="answers-{str_1.dimension_id}"' in block
+    assert f'{save} hx-trigger="change"' in block
+    assert f'{save} hx-trigger="keyup changed delay:800ms, change"' in block
+    assert f'<p class="save-status" id="save-status-{pk}" aria-live="polite"></p>' in block
+
+
+def test_autosave_answers_with_the_indicator_block_and_its_light(client, draft, manager):
+    client.force_login(manager)
+    str_1 = _indicator(draft, "STR-1")
+
+    response = client.post(
+        _save_url(draft, "STR"), _fields(draft, {"STR-1": ("42", "Letters")}), headers=HTMX
+    )
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Evidence files" not in html  # the block only, not the whole indicator
+    assert html.lstrip().startswith(f'<div class="answer" id="answer-{str_1.pk}"')
+    assert 'value="42"' in html
+    assert "Letters</textarea>" in html
+    assert '<span class="light light-yellow">Yellow</span>, 1 point' in html
+    assert _answers(draft) == {"STR-1": (Decimal(42), "Letters")}
+
+
+def test_autosave_says_saved_next_to_the_field(client, draft, manager):
+    client.force_login(manager)
+    str_1 = _indicator(draft, "STR-1")
+
+    html = _html(
+        client.post(_save_url(draft, "STR"), _fields(draft, {"STR-1": ("42", "")}), headers=HTMX)
+    )
+
+    assert re.search(
+        rf'<p class="save-status" id="save-status-{str_1.pk}" aria-live="polite" '
+        r'hx-swap-oob="innerHTML">Saved at \d\d:\d\d:\d\d</p>',
+        html,
+    )
+
+
+def test_autosave_updates_the_progress_out_of_band(client, draft, manager):
+    client.force_login(manager)
+    dimension = _dimension(draft, "STR")
+
+    html = _html(
+        client.post(_save_url(draft, "STR"), _fields(draft, {"STR-1": ("42", "")}), headers=HTMX)
+    )
+
+    progress = re.search(r'<nav class="card" id="progress".*?</nav>', html, re.S).group(0)
+    assert 'hx-swap-oob="true"' in progress
+    assert "1 of 2 answered (50 %)" in progress
+    assert "STR-1 Committed members: no value yet." not in progress
+    assert "STR-2 Share of SMEs among members: no value yet." in progress
+    assert (
+        f'<p class="muted" id="dimension-{dimension.pk}-progress" hx-swap-oob="true">'
+        "1 of 2 answered (50 %)</p>"
+    ) in html
+
+
+def test_autosave_leaves_no_message_for_the_next_page(client, draft, manager):
+    client.force_login(manager)
+    client.post(_save_url(draft, "STR"), _fields(draft, {"STR-1": ("42", "")}), headers=HTMX)
+
+    html = _html(client.get(_page(draft)))
+
+    assert "saved." not in html
+
+
+def test_autosave_of_an_invalid_value_keeps_what_was_typed_next_to_the_error(
+    client, draft, manager
+):
+    SelfAssessmentAnswer.objects.create(
+        application=draft, indicator=_indicator(draft, "STR-2"), value=40, updated_by=manager
+    )
+    client.force_login(manager)
+    str_2 = _indicator(draft, "STR-2")
+
+    response = client.post(
+        _save_url(draft, "STR"), _fields(draft, {"STR-2": ("150", "Twice counted")}), headers=HTMX
+    )
+
+    html = _html(response)
+    assert response.status_code == 200  # htmx swaps only successful answers
+    assert (
+        f'value="150" hx-post="{_save_url(draft, "STR")}" hx-trigger="change" '
+        f'aria-invalid="true" aria-describedby="value-{str_2.pk}-error">'
+    ) in html
+    assert (
+        f'<p class="error" role="alert" id="value-{str_2.pk}-error">Enter a value from 0 to 100.'
+    ) in html
+    assert "Twice counted</textarea>" in html
+    assert '<span class="error">Not saved</span>' in html
+    assert '<span class="light light-yellow">Yellow</span>' in html  # still the stored 40
+    assert _answers(draft) == {"STR-2": (Decimal(40), "")}
+
+
+@pytest.mark.parametrize("viewer", ["other_manager", "unassigned_expert"])
+def test_autosave_by_anyone_else_is_not_found(client, draft, request, viewer):
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.post(
+        _save_url(draft, "STR"), _fields(draft, {"STR-1": ("42", "")}), headers=HTMX
+    )
+
+    assert response.status_code == 404
+    assert not _answers(draft)
+
+
 # --- Evidence through the page -----------------------------------------------------------
 
 

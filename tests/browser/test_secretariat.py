@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from labelling.demo import walk_application
-from labelling.models import ApplicationState, Level
+from labelling.models import ApplicationState, Level, Outcome
 from reports.models import Certificate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,3 +24,28 @@ def test_secretariat_issues_the_certificate(
     number = Certificate.objects.get(label__application=application).number
     expect(card).to_contain_text(number)
     screenshot("secretariat-certified-application")
+
+
+def test_decision_card_in_german_fits_the_indicator_table(
+    page: Page, application, crew, secretariat, log_in, screenshot
+):
+    walk_application(
+        application,
+        to=ApplicationState.QUALITY_REVIEW,
+        crew=crew(Level.BRONZE),
+        outcome=Outcome.NONE,  # failed indicators: each row gives its reason
+    )
+    log_in(secretariat)
+    secretariat.language = "de"
+    secretariat.save(update_fields=["language"])
+
+    page.goto(f"/applications/{application.pk}/")
+
+    card = page.locator("#recommendation")
+    expect(card).to_contain_text("0,00 liegt unter dem Schwellenwert 15,00")
+    screenshot("secretariat-decision-card-german")
+    # Neither cut off nor scrolled: the whole table, its last column included, is in view.
+    needed, shown = card.locator(".table-scroll").evaluate(
+        "box => [box.scrollWidth, box.clientWidth]"
+    )
+    assert needed <= shown

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments.models import AssignmentRole, AssignmentStatus
 from labelling import services
-from labelling.models import Application, Outcome
+from labelling.models import Application, Outcome, StateChange
 from labelling.models import ApplicationState as S
 from tests import factories
 
@@ -58,9 +58,22 @@ def test_action_from_a_wrong_state_answers_409_with_the_refusal(client, applicat
     response = client.post(_action_url(application, "accept"))
 
     assert response.status_code == 409
-    assert "“accept” is not possible while the application is Draft." in response.content.decode()
+    assert "“Accept as eligible” is not possible while the application is Draft." in (
+        response.content.decode()
+    )
     assert _state_in_db(application) == S.DRAFT
     assert not application.history.exists()
+
+
+def test_refusal_in_german_names_the_action_in_german(client, application, secretariat):
+    secretariat.language = "de"
+    secretariat.save(update_fields=["language"])
+    client.force_login(secretariat)
+
+    response = client.post(_action_url(application, "accept"))
+
+    assert response.status_code == 409
+    assert "„Als zulässig annehmen“ ist nicht möglich." in response.content.decode()
 
 
 def test_submit_below_the_eccp_minimums_answers_409_with_the_gaps(client, manager):
@@ -77,15 +90,15 @@ def test_submit_below_the_eccp_minimums_answers_409_with_the_gaps(client, manage
 
 
 @pytest.mark.parametrize(
-    ("role", "fixture", "action"),
+    ("role", "fixture", "action", "wording"),
     [
-        ("manager", "submitted", "accept"),
-        ("second_secretariat", "proposed", "confirm_decision"),
+        ("manager", "submitted", "accept", "Accept as eligible"),
+        ("second_secretariat", "proposed", "confirm_decision", "Confirm the decision"),
     ],
     ids=["manager-accepting", "proposer-confirming-own-proposal"],
 )
 def test_action_by_a_wrong_person_who_can_see_it_answers_403(
-    client, request, role, fixture, action
+    client, request, role, fixture, action, wording
 ):
     application = request.getfixturevalue(fixture)
     client.force_login(request.getfixturevalue(role))
@@ -93,7 +106,7 @@ def test_action_by_a_wrong_person_who_can_see_it_answers_403(
     response = client.post(_action_url(application, action))
 
     assert response.status_code == 403
-    assert f"You are not allowed to “{action.replace('_', ' ')}” this application." in (
+    assert f"You are not allowed to use “{wording}” on this application." in (
         response.content.decode()
     )
     assert _state_in_db(application) == application.state
@@ -121,7 +134,7 @@ def test_action_without_a_required_reason_answers_400(client, submitted, secreta
     response = client.post(_action_url(submitted, "reject"), {"reason": "  "})
 
     assert response.status_code == 400
-    assert "A reason is required to “reject”." in response.content.decode()
+    assert "A reason is required for “Reject as ineligible”." in response.content.decode()
     assert _state_in_db(submitted) == S.SUBMITTED
 
 
@@ -168,6 +181,24 @@ def test_detail_shows_the_history(client, application, manager, secretariat):
         "<q>Add the member list.</q>",
     ):
         assert line in content
+
+
+def test_history_shows_a_system_process_in_the_readers_language(client, application, manager):
+    StateChange.objects.create(
+        subject=application,
+        transition="withdraw",
+        source=S.DRAFT,
+        target=S.WITHDRAWN,
+        actor=None,
+        actor_label="system: expiry task",
+    )
+    manager.language = "de"
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+
+    content = client.get(_detail_url(application)).content.decode()
+
+    assert "Zurückgezogen, von System: Ablaufprüfung" in content
 
 
 def test_detail_does_not_offer_the_proposer_to_confirm_the_own_proposal(
@@ -235,3 +266,13 @@ def test_history_names_every_transition_of_every_workflow_in_words():
     for model in (Application, Label, Certificate, MethodologyVersion):
         names = {t.name for t in model._meta.get_field("state").get_all_transitions(model)}
         assert names <= set(HISTORY_LABELS), (model.__name__, names - set(HISTORY_LABELS))
+
+
+def test_every_transition_of_every_workflow_has_an_action_label():
+    from assessments.models import MethodologyVersion
+    from labelling.models import ACTION_LABELS
+    from reports.models import Certificate, Label
+
+    for model in (Application, Label, Certificate, MethodologyVersion):
+        names = {t.name for t in model._meta.get_field("state").get_all_transitions(model)}
+        assert names <= set(ACTION_LABELS), (model.__name__, names - set(ACTION_LABELS))

@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import translation
 
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from reports import services
@@ -94,6 +95,19 @@ def test_labels_expire_past_their_validity_and_not_before(organisation, secretar
     assert label.state == L.EXPIRED
     expiry = label.history.get(transition="expire")
     assert (expiry.actor, expiry.actor_label) == (None, "system: expiry task")
+
+
+def test_expiry_shows_the_expiry_task_in_the_readers_language(organisation):
+    label = factories.LabelFactory(organisation=organisation)
+    with time_machine.travel(label.valid_until + datetime.timedelta(days=1)):
+        services.labels_expire()
+    expiry = label.history.get(transition="expire")
+
+    with translation.override("de"):
+        shown = expiry.actor_display
+
+    assert shown == "System: Ablaufprüfung"
+    assert expiry.actor_label == "system: expiry task"
 
 
 def test_labels_expire_leaves_revoked_labels_alone(organisation):

@@ -199,7 +199,7 @@ def test_certificate_html_is_in_the_requested_language():
     html = certificate_html(certificate_data(language="de", valid_from=date(2026, 3, 1)))
 
     assert '<html lang="de">' in html
-    assert "1 März 2026" in html
+    assert "1. März 2026" in html
 
 
 @pytest.mark.parametrize(
