@@ -56,6 +56,7 @@ from labelling.api import (
     Authenticated,
     IdFilter,
     MethodologySerializer,
+    application_detail,
 )
 from labelling.api_errors import ProblemSerializer
 from labelling.exceptions import ActionForbidden
@@ -116,13 +117,8 @@ class OnApplication(Authenticated):
 
     def application_detail(self) -> Response:
         """The application as ``GET /applications/{id}/`` gives it, read again after a
-        transition (its state field is protected and the transition may change relations)."""
-        application = labelling_selectors.application_get(
-            user=self.request.user, pk=self.kwargs["pk"]
-        )
-        return Response(
-            ApplicationDetailSerializer(application, context={"request": self.request}).data
-        )
+        transition."""
+        return Response(application_detail(self.request, self.kwargs["pk"]))
 
 
 class ListWithFilters:
