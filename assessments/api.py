@@ -230,10 +230,6 @@ class MethodologyList(ListWithFilters, Authenticated, generics.ListAPIView):
     filterset_class = MethodologyFilter
     ordering_fields = ["published_at", "created_at", "code", "version"]
 
-    @extend_schema(responses={200: MethodologyVersionSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
         return selectors.methodology_list(user=self.request.user).order_by(
             "-published_at", "-created_at", "-pk"
@@ -245,10 +241,6 @@ class MethodologyDetail(Authenticated, generics.RetrieveAPIView):
 
     serializer_class = MethodologyDetailSerializer
     queryset = MethodologyVersion.objects.none()
-
-    @extend_schema(responses={200: MethodologyDetailSerializer, **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> MethodologyVersion:
         return selectors.methodology_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -424,10 +416,6 @@ class EvidenceList(ListWithFilters, OnApplication, generics.ListAPIView):
     def get_queryset(self):
         return selectors.evidence_list(application=self.application)
 
-    @extend_schema(responses={200: EvidenceSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
     @extend_schema(
         request=EvidenceUploadSerializer,
         responses={
@@ -536,10 +524,6 @@ class ImprovementAreaList(OnApplication, generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.improvement_area_list(application=self.application)
-
-    @extend_schema(responses={200: ImprovementAreaSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=ImprovementAreaSerializer,
@@ -650,10 +634,6 @@ class ApplicationAssignmentList(OnApplication, generics.ListAPIView):
             "role", "assigned_at", "pk"
         )
 
-    @extend_schema(responses={200: AssignmentSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
     @extend_schema(
         request=AssignmentCreateSerializer,
         responses={201: AssignmentSerializer, **WRITE_PROBLEMS},
@@ -689,20 +669,12 @@ class MyAssignmentList(ListWithFilters, Authenticated, generics.ListAPIView):
     def get_queryset(self):
         return selectors.assignment_list(user=self.request.user).order_by("-assigned_at", "-pk")
 
-    @extend_schema(responses={200: MyAssignmentSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
 
 class AssignmentDetail(Authenticated, generics.RetrieveAPIView):
     """One of the caller's assignments (any, for the secretariat)."""
 
     serializer_class = MyAssignmentSerializer
     queryset = Assignment.objects.none()
-
-    @extend_schema(responses={200: MyAssignmentSerializer, **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Assignment:
         return selectors.assignment_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -824,10 +796,6 @@ class ConflictList(ListWithFilters, Authenticated, generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.conflict_list(user=self.request.user).order_by("-declared_at", "-pk")
-
-    @extend_schema(responses={200: ConflictSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=ConflictDeclareSerializer,
@@ -1015,10 +983,6 @@ class QuestionList(ListWithFilters, OnApplication, generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.question_list(application=self.application)
-
-    @extend_schema(responses={200: QuestionSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=QuestionAskSerializer, responses={201: QuestionSerializer, **WRITE_PROBLEMS}

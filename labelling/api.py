@@ -248,10 +248,6 @@ class OrganisationList(Authenticated, generics.ListAPIView):
     ordering_fields = ["name", "country", "created_at"]
     ordering = ["name", "pk"]
 
-    @extend_schema(responses={200: OrganisationSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
     @extend_schema(
         request=OrganisationInputSerializer,
         responses={201: OrganisationSerializer, **problems(400, 401, 403)},
@@ -277,10 +273,6 @@ class OrganisationList(Authenticated, generics.ListAPIView):
 class OrganisationDetail(Authenticated, generics.RetrieveAPIView):
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.none()
-
-    @extend_schema(responses={200: OrganisationSerializer, **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=OrganisationInputSerializer,
@@ -348,10 +340,6 @@ class ApplicationList(Authenticated, generics.ListAPIView):
     filterset_class = ApplicationListFilter
     ordering_fields = ["created_at", "submitted_at", "decided_at", "state", "level"]
 
-    @extend_schema(responses={200: ApplicationSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
     @extend_schema(
         request=ApplicationCreateSerializer,
         responses={201: ApplicationDetailSerializer, **problems(400, 401, 403)},
@@ -375,10 +363,6 @@ class ApplicationList(Authenticated, generics.ListAPIView):
 class ApplicationDetail(Authenticated, generics.RetrieveAPIView):
     serializer_class = ApplicationDetailSerializer
     queryset = Application.objects.none()
-
-    @extend_schema(responses={200: ApplicationDetailSerializer, **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Application:
         return selectors.application_get(user=self.request.user, pk=self.kwargs["pk"])

@@ -167,10 +167,6 @@ class LabelList(Authenticated, generics.ListAPIView):
     filterset_class = LabelListFilter
     queryset = Label.objects.none()
 
-    @extend_schema(responses={200: LabelSerializer(many=True), **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
         return selectors.visible_labels(self.request.user)
 
@@ -178,10 +174,6 @@ class LabelList(Authenticated, generics.ListAPIView):
 class LabelDetail(Authenticated, generics.RetrieveAPIView):
     serializer_class = LabelSerializer
     queryset = Label.objects.none()
-
-    @extend_schema(responses={200: LabelSerializer, **PROBLEMS})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Label:
         return selectors.label_get(user=self.request.user, pk=self.kwargs["pk"])
