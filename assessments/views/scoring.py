@@ -227,6 +227,7 @@ def _render_score(
             "row": replace(row, entry=refused) if refused else row,
             "editable": _scoring_editable(assignment),
             "refused": refused is not None,
+            "gaps": services.scoring_gaps(assignment),
         },
     )
 

@@ -595,3 +595,21 @@ def test_application_page_links_the_expert_to_scoring_and_questions(
     assert reverse("scoring", args=[lead.pk]) in html
     assert reverse("question_ask", args=[gold.pk]) in html
     assert reverse("question_list", args=[gold.pk]) in html
+
+
+def test_score_autosave_sends_what_is_still_to_score_out_of_band(client, gold, lead_expert):
+    lead = factories.AssignmentFactory(
+        application=gold, expert=lead_expert, status=AssignmentStatus.ACCEPTED
+    )
+    client.force_login(lead_expert)
+
+    response = client.post(
+        _save_url(lead, "STR-1"),
+        {"value": "50", "justification": "Letters for 50 members."},
+        headers=HTMX,
+    )
+
+    html = _html(response)
+    gaps = html[html.index('<div id="scoring-gaps" hx-swap-oob="true">') :]
+    assert "STR-1" not in gaps
+    assert "STR-2" in gaps
