@@ -123,14 +123,25 @@ def _open_application(page: Page, application: Application) -> None:
     expect(page).to_have_url(re.compile(rf"/applications/{application.pk}/$"))
 
 
-def _fill_value(page: Page, field, value: Decimal) -> None:
-    """Types ``value`` into an input, or picks the option that stands for it in a select."""
+def _autosaved(page: Page, saves: str, change: Callable[[], None]) -> None:
+    """Makes ``change`` to a field and waits for the autosave it sends (htmx) to be answered:
+    that is how the pages save, and leaving before the answer would lose the value."""
+    with page.expect_response(
+        lambda response: saves in response.url and response.request.method == "POST"
+    ):
+        change()
+
+
+def _enter(page: Page, saves: str, field, value: object) -> None:
+    """Types ``value`` into an input and leaves it, or picks the option that stands for it in
+    a select; either way the field saves itself."""
     if field.evaluate("element => element.tagName") == "SELECT":
         options = field.locator("option").evaluate_all("options => options.map(o => o.value)")
-        chosen = next(o for o in options if o and Decimal(o) == value)
-        field.select_option(chosen)
+        chosen = next(o for o in options if o and Decimal(o) == Decimal(value))
+        _autosaved(page, saves, lambda: field.select_option(chosen))
     else:
         field.fill(str(value))
+        _autosaved(page, saves, lambda: field.press("Tab"))
 
 
 def _self_assess(manager: Person, application: Application) -> None:
@@ -139,13 +150,9 @@ def _self_assess(manager: Person, application: Application) -> None:
     values = demo_values(application, Outcome.GOLD)
     for indicator in application.methodology.indicators.filter(code__in=values):
         field = page.get_by_label(manager.t("Value for %(code)s", code=indicator.code))
-        _fill_value(page, field, values[indicator.code])
-        page.get_by_label(manager.t("Comment on %(code)s", code=indicator.code)).fill(
-            f"As reported to the board for {indicator.code}."
-        )
-    for dimension in sorted({code.split("-")[0] for code in values}):
-        page.get_by_role("button", name=manager.t("Save %(code)s", code=dimension)).click()
-        expect(page.get_by_role("status").first).to_be_visible()
+        _enter(page, "/self-assessment/", field, values[indicator.code])
+        comment = page.get_by_label(manager.t("Comment on %(code)s", code=indicator.code))
+        _enter(page, "/self-assessment/", comment, f"As reported to the board ({indicator.code}).")
     for indicator in application.methodology.indicators.filter(
         code__in=values, evidence_required__gt=""
     ):
@@ -164,19 +171,22 @@ def _self_assess(manager: Person, application: Application) -> None:
 
 
 def _score(expert: Person, application: Application, differ_on: str = "") -> None:
-    """The expert validates every self-assessed value, one of them lower with a reason."""
+    """The expert validates every self-assessed value, one of them lower with a reason; each
+    value's light comes back from the server as it is saved."""
     page = expert.page
     page.get_by_role("link", name=expert.t("My scoring")).click()
     claimed = {a.indicator.code: a.value for a in application.answers.select_related("indicator")}
     for code, value in claimed.items():
-        article = page.locator("article.indicator", has=page.get_by_role("heading", name=code))
-        field = article.get_by_label(expert.t("Validated value for %(code)s", code=code))
+        indicator = application.methodology.indicators.get(code=code)
+        block = page.locator(f"#answer-{indicator.pk}")
         if code == differ_on:
-            value = Decimal(application.methodology.indicators.get(code=code).threshold)
-            article.locator("textarea").fill("Only the members with a signed letter count.")
-        _fill_value(page, field, value)
-        article.get_by_role("button", name=expert.t("Save")).click()
-        expect(article.locator(".light").last).to_be_visible()
+            value = indicator.threshold
+            why = "Only the members with a signed letter count."
+            _enter(page, "/scoring/", block.locator("textarea"), why)
+        field = block.get_by_label(expert.t("Validated value for %(code)s", code=code))
+        _enter(page, "/scoring/", field, value)
+        expect(page.locator(f"#answer-{indicator.pk} dd .light")).to_be_visible()
+    expect(page.locator("#scoring-gaps li")).to_have_count(0)
     page.get_by_role("button", name=expert.t("Submit my scoring")).click()
     expect(page.locator(".messages")).to_be_visible()
 
