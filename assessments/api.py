@@ -170,9 +170,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "bands",
             "threshold",
             "weight",
-            "minimum_requirement",
-            "in_bronze_set",
             "in_gold_set",
+            "bronze_eligibility",
+            "gold_minimum",
             "rubric",
             "source",
             "order",
@@ -1103,7 +1103,16 @@ class IndicatorResultSerializer(serializers.Serializer):
     max_points = serializers.IntegerField()
     weight = serializers.DecimalField(max_digits=5, decimal_places=2)
     threshold = serializers.DecimalField(**DECIMAL)
-    minimum_requirement = serializers.BooleanField()
+    bronze_eligibility = serializers.BooleanField(
+        default=False, help_text="A BRONZE eligibility criterion: every label needs it met."
+    )
+    gold_minimum = serializers.BooleanField(
+        default=False, help_text="A GOLD minimum requirement: SILVER and GOLD need it met."
+    )
+    in_gold_set = serializers.BooleanField(
+        default=False, help_text="Counts in the GOLD score (every indicator counts in the "
+        "benchmarking score)."
+    )
     passed = serializers.BooleanField(help_text="Whether the value meets the threshold.")
     reason = ReasonField()
 
@@ -1118,7 +1127,9 @@ class LevelCheckSerializer(serializers.Serializer):
 
 class DimensionScoreSerializer(serializers.Serializer):
     dimension = serializers.CharField()
-    score_pct = serializers.DecimalField(max_digits=5, decimal_places=1)
+    score_pct = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text="Benchmarking score of the dimension."
+    )
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -1135,7 +1146,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "outcome",
-            "score_pct",
+            "gold_score_pct",
+            "benchmark_score_pct",
             "agreement_rate",
             "computed_at",
             "methodology",

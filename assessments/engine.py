@@ -1,18 +1,36 @@
-"""The label decision engine: one pure function from methodology and values to an explained level.
+"""The label decision engine: one pure function from methodology and facts to an explained level.
 
 No database, no clock, no settings: ``decide`` reads only its arguments, so the same input
 always gives the same output and any decision can be recomputed and explained line by line.
 Bands are validated when a methodology is loaded so that a higher value never gets fewer points
 or a worse light, which is what makes the result monotonic: raising any value never lowers the
 level or the score.
+
+The scheme's rules as this module applies them:
+
+- Every application is a full benchmarking: every indicator of the methodology is scored. The
+  GOLD score is computed on the GOLD set, the benchmarking score on every indicator.
+- The requested level is a ceiling: the result is the highest level at or below it whose rules
+  are met.
+- BRONZE: every indicator has a value and every BRONZE eligibility criterion is met.
+- SILVER: BRONZE, every GOLD minimum requirement met, enough validated improvement areas, and a
+  BRONZE label of the organisation, neither revoked nor suspended, whose validity started 18 to
+  24 calendar months (to the day) before the assessment date.
+- GOLD: BRONZE, every GOLD minimum requirement met, a GOLD score of at least 80 % compared
+  exactly (never after rounding), and a scoring team with an expert from the organisation's
+  country and one from another country.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
 
 
 class Light(StrEnum):
@@ -32,6 +50,23 @@ class ValueType(StrEnum):
     RUBRIC = "rubric"
 
 
+#: The values each type accepts, both ends included. The upper ends of counts and amounts are
+#: sanity bounds (no cluster has a million members; a billion fits any amount per member or per
+#: year) that also keep every value inside the database's 14 digits.
+VALUE_RANGES: dict[ValueType, tuple[Decimal, Decimal]] = {
+    ValueType.COUNT: (Decimal(0), Decimal(1_000_000)),
+    ValueType.PERCENTAGE: (Decimal(0), Decimal(100)),
+    ValueType.AMOUNT: (Decimal(0), Decimal(1_000_000_000)),
+    ValueType.YES_NO: (Decimal(0), Decimal(1)),
+    ValueType.RUBRIC: (Decimal(0), Decimal(3)),
+}
+WHOLE_NUMBER_TYPES = frozenset({ValueType.COUNT, ValueType.RUBRIC, ValueType.YES_NO})
+#: Values carry at most two decimal places (what the database keeps).
+VALUE_PLACES = 2
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
 class LevelCode(StrEnum):
     BRONZE = "bronze"
     SILVER = "silver"
@@ -40,8 +75,24 @@ class LevelCode(StrEnum):
 
 
 LEVEL_ORDER = (LevelCode.BRONZE, LevelCode.SILVER, LevelCode.GOLD)
-HUNDRED = Decimal(100)
-ONE_DECIMAL = Decimal("0.1")
+LEVEL_RANK = {LevelCode.NONE: 0, LevelCode.BRONZE: 1, LevelCode.SILVER: 2, LevelCode.GOLD: 3}
+
+
+class PriorLabelState(StrEnum):
+    """A label's state as the SILVER rule reads it (the states of ``reports.LabelState``)."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+#: A revoked label never counts; a suspended one does not while it is suspended. A label that
+#: has expired or was superseded since still shows that the organisation was benchmarked.
+PRIOR_BRONZE_COUNTS = frozenset(
+    {PriorLabelState.ACTIVE, PriorLabelState.EXPIRED, PriorLabelState.SUPERSEDED}
+)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext tools know this marker by
@@ -55,21 +106,24 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext tools know this ma
 class Reason:
     """Why an indicator or a level's rules are (not) met: a message id and its parameters.
 
-    ``str()`` gives the English text; ``assessments.explanations.reason_text`` gives it in the
-    reader's language with localised numbers. A parameter may itself be a ``Reason``.
+    ``code`` names the rule for machines (``"gold.score_below_minimum"``). ``str()`` gives the
+    English text; ``assessments.explanations.reason_text`` gives it in the reader's language with
+    localised numbers. A parameter may itself be a ``Reason``.
     """
 
     message: str
     params: Mapping[str, object] = field(default_factory=dict)
+    code: str = ""
 
     def __str__(self) -> str:
         return self.message % self.params
 
     def as_json(self) -> dict:
-        """``{"message": ..., "params": {...}}``; a Decimal parameter becomes
+        """``{"code": ..., "message": ..., "params": {...}}``; a Decimal parameter becomes
         ``{"decimal": "15.00"}`` so that it reads back exactly and is known to be a number
-        (an indicator code such as ``"1.1"`` is not one)."""
+        (an indicator code such as ``"1.1"`` is not one), a date its ISO form."""
         return {
+            "code": self.code,
             "message": self.message,
             "params": {name: _json_param(value) for name, value in self.params.items()},
         }
@@ -80,7 +134,51 @@ def _json_param(value: object) -> object:
         return value.as_json()
     if isinstance(value, Decimal):
         return {"decimal": str(value)}
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
     return value
+
+
+class InvalidValue(ValueError):
+    """A value the indicator's type does not allow; names the indicator and the rule broken."""
+
+    def __init__(self, indicator: str, reason: Reason) -> None:
+        self.indicator = indicator
+        self.reason = reason
+        super().__init__(f"{indicator}: {reason}")
+
+
+def value_problem(value_type: ValueType | str, value: object) -> Reason | None:
+    """Why ``value`` is not a valid value of ``value_type`` (``None`` when it is one).
+
+    Numbers only (a yes/no is 0 or 1): not a number, NaN or infinite, outside the type's range
+    (``VALUE_RANGES``), a fraction where the type counts whole units, or more than two decimal
+    places are each refused with the rule they break.
+    """
+    kind = value_type if type(value_type) is ValueType else ValueType(value_type)
+    # Exact type checks: they are the fast path of every decision, and a bool is no number here.
+    if type(value) is Decimal:
+        number = value
+    elif type(value) is int:
+        number = Decimal(value)
+    else:
+        return Reason(N_("not a number"), code="value.not_a_number")
+    if not number.is_finite():
+        return Reason(N_("not a finite number"), code="value.not_finite")
+    low, high = VALUE_RANGES[kind]
+    if not low <= number <= high:
+        return Reason(
+            N_("%(value)s is outside the range %(low)s to %(high)s"),
+            {"value": number, "low": low, "high": high},
+            code="value.out_of_range",
+        )
+    if kind in WHOLE_NUMBER_TYPES and number != number.to_integral_value():
+        return Reason(N_("%(value)s is not a whole number"), {"value": number}, code="value.whole")
+    if number.as_tuple().exponent < -VALUE_PLACES:
+        return Reason(
+            N_("%(value)s has more than two decimal places"), {"value": number}, code="value.places"
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +192,19 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class IndicatorSpec:
+    """One indicator. Every indicator is part of the full benchmarking; ``in_gold_set`` says
+    whether it also counts in the GOLD score. ``bronze_eligibility`` makes it one of the
+    eligibility criteria every label needs; ``gold_minimum`` one of the GOLD minimum
+    requirements that SILVER and GOLD need."""
+
     code: str
     dimension: str
     value_type: ValueType
     bands: tuple[Band, ...]
     threshold: Decimal
     weight: Decimal = Decimal(1)
-    minimum_requirement: bool = False
-    in_bronze_set: bool = True
+    bronze_eligibility: bool = False
+    gold_minimum: bool = False
     in_gold_set: bool = False
 
     @property
@@ -134,20 +237,37 @@ class MethodologySpec:
     indicators: tuple[IndicatorSpec, ...]
     rules: LabelRules = field(default_factory=LabelRules)
 
-    def indicator_set(self, level: str) -> tuple[IndicatorSpec, ...]:
-        """BRONZE is benchmarked on the BRONZE set; SILVER and GOLD on the GOLD set."""
-        if level == LevelCode.BRONZE:
-            return tuple(i for i in self.indicators if i.in_bronze_set)
+    @property
+    def gold_set(self) -> tuple[IndicatorSpec, ...]:
         return tuple(i for i in self.indicators if i.in_gold_set)
 
 
 @dataclass(frozen=True, slots=True)
+class PriorLabel:
+    """A label the organisation held before: its level, the first day of its validity and its
+    state now."""
+
+    level: str
+    valid_from: datetime.date
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
 class DecisionInput:
+    """Everything a decision depends on.
+
+    ``expert_countries`` holds one country code per scoring expert (two experts from the same
+    country appear twice); ``assessment_date`` is the day the assessment was carried out, from
+    which the SILVER rule counts back to the prior BRONZE label.
+    """
+
     requested_level: str
     values: Mapping[str, Decimal | None]
     validated_improvement_areas: int = 0
-    prior_bronze_age_months: int | None = None
-    expert_countries: frozenset[str] = frozenset()
+    assessment_date: datetime.date | None = None
+    organisation_country: str = ""
+    expert_countries: Sequence[str] = ()
+    prior_labels: Sequence[PriorLabel] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +280,9 @@ class IndicatorResult:
     max_points: int
     weight: Decimal
     threshold: Decimal
-    minimum_requirement: bool
+    bronze_eligibility: bool
+    gold_minimum: bool
+    in_gold_set: bool
     passed: bool
     reason: Reason
 
@@ -174,8 +296,12 @@ class LevelCheck:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """The level and why. Scores are percentages rounded *down* to two decimals for display: a
+    GOLD score of 79.999 % reads 79.99 %, never 80.00 %. The rules compared the exact values."""
+
     level: LevelCode
-    score_pct: Decimal
+    gold_score_pct: Decimal
+    benchmark_score_pct: Decimal
     indicators: tuple[IndicatorResult, ...]
     checks: tuple[LevelCheck, ...]
     dimension_scores: tuple[tuple[str, Decimal], ...]
@@ -184,6 +310,11 @@ class Decision:
         """A JSON-ready copy (Decimals as strings, reasons as ``Reason.as_json``) to keep with
         the decision."""
         return _plain(self)
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why no higher level up to the requested one was reached, lowest level first."""
+        return tuple(reason for check in self.checks if not check.met for reason in check.reasons)
 
 
 def _plain(value: object) -> object:
@@ -199,11 +330,32 @@ def _plain(value: object) -> object:
 
 
 def evaluate_indicator(spec: IndicatorSpec, value: Decimal | None) -> IndicatorResult:
+    """Light, points and pass of one value. Raises ``InvalidValue`` for a value the indicator's
+    type does not allow."""
     if value is None:
         return IndicatorResult(
             spec.code, spec.dimension, None, Light.RED, 0, spec.max_points, spec.weight,
-            spec.threshold, spec.minimum_requirement, False, Reason(N_("no value")),
+            spec.threshold, spec.bronze_eligibility, spec.gold_minimum, spec.in_gold_set, False,
+            Reason(N_("no value"), code="indicator.no_value"),
         )  # fmt: skip
+    low, high = VALUE_RANGES[spec.value_type]
+    # The common case inline (a decision checks every value): a finite Decimal in range with at
+    # most two places, whole where the type counts units. Anything else is explained in full.
+    if not (
+        type(value) is Decimal
+        and value.is_finite()
+        and low <= value <= high
+        and value
+        == (
+            value.to_integral_value()
+            if spec.value_type in WHOLE_NUMBER_TYPES
+            else value.quantize(CENT)
+        )
+    ):
+        problem = value_problem(spec.value_type, value)
+        if problem is not None:
+            raise InvalidValue(spec.code, problem)
+        value = Decimal(value)  # an int becomes a Decimal like every other value
     band = spec.band_for(value)
     passed = value >= spec.threshold
     reason = Reason(
@@ -211,112 +363,256 @@ def evaluate_indicator(spec: IndicatorSpec, value: Decimal | None) -> IndicatorR
         if passed
         else N_("%(value)s is below the threshold %(threshold)s"),
         {"value": value, "threshold": spec.threshold},
+        code="indicator.met" if passed else "indicator.below_threshold",
     )
     return IndicatorResult(
         spec.code, spec.dimension, value, band.light, band.points, spec.max_points, spec.weight,
-        spec.threshold, spec.minimum_requirement, passed, reason,
+        spec.threshold, spec.bronze_eligibility, spec.gold_minimum, spec.in_gold_set, passed,
+        reason,
     )  # fmt: skip
 
 
-def _score_pct(results: list[IndicatorResult]) -> Decimal:
-    maximum = sum((r.max_points * r.weight for r in results), Decimal(0))
-    if not maximum:
-        return Decimal(0)
-    achieved = sum((r.points * r.weight for r in results), Decimal(0))
-    return (achieved * HUNDRED / maximum).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Points achieved out of the maximum, weighted, kept exact (Decimal sums of values with
+    two decimals are exact): the rules compare it exactly and it is rounded only for display."""
+
+    achieved: Decimal
+    maximum: Decimal
+
+    @classmethod
+    def of(cls, results: Sequence[IndicatorResult]) -> Score:
+        return cls(
+            sum((r.points * r.weight for r in results), Decimal(0)),
+            sum((r.max_points * r.weight for r in results), Decimal(0)),
+        )
+
+    def at_least(self, pct: Decimal) -> bool:
+        """Whether the score is ``pct`` % of the maximum or more, compared without rounding."""
+        if not self.maximum:
+            return pct <= 0
+        return self.achieved * HUNDRED >= pct * self.maximum
+
+    def display_pct(self) -> Decimal:
+        """The percentage rounded *down* to two decimals: what is shown never claims more than
+        was met (79.999 % reads 79.99 %, never 80.00 %)."""
+        if not self.maximum:
+            return Decimal("0.00")
+        return ((self.achieved * HUNDRED * HUNDRED // self.maximum) / HUNDRED).quantize(CENT)
 
 
-def _unmet_minimums(results: list[IndicatorResult]) -> list[Reason]:
-    return [
+@functools.lru_cache(maxsize=4096)
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months later (the month's last day where it is shorter:
+    31 August + 6 months is 28 or 29 February)."""
+    return day + relativedelta(months=months)
+
+
+def valid_prior_bronze(
+    rules: LabelRules, labels: Sequence[PriorLabel], on: datetime.date | None
+) -> PriorLabel | None:
+    """The latest BRONZE label that counts for a SILVER assessed on day ``on``: not revoked, not
+    suspended, its validity started from ``rules.silver_prior_bronze_max_months`` up to
+    ``silver_prior_bronze_min_months`` calendar months before ``on``, both days included."""
+    if on is None:
+        return None
+    counting = [
+        label
+        for label in labels
+        if label.level == LevelCode.BRONZE
+        and label.state in PRIOR_BRONZE_COUNTS
+        and months_after(label.valid_from, rules.silver_prior_bronze_min_months)
+        <= on
+        <= months_after(label.valid_from, rules.silver_prior_bronze_max_months)
+    ]
+    return max(counting, key=lambda label: label.valid_from, default=None)
+
+
+def _bronze_reasons(results: Sequence[IndicatorResult]) -> list[Reason]:
+    reasons = [
+        Reason(N_("no value for %(code)s"), {"code": r.code}, code="bronze.no_value")
+        for r in results
+        if r.value is None
+    ]
+    reasons += [
         Reason(
-            N_("minimum requirement %(code)s not met (%(reason)s)"),
+            N_("eligibility criterion %(code)s not met (%(reason)s)"),
             {"code": r.code, "reason": r.reason},
+            code="bronze.eligibility_not_met",
         )
         for r in results
-        if r.minimum_requirement and not r.passed
+        if r.bronze_eligibility and r.value is not None and not r.passed
     ]
+    return reasons
 
 
-def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:
-    """The highest level up to the requested one whose rules are met, with the reasons."""
-    rules = methodology.rules
-    by_code = {
-        spec.code: evaluate_indicator(spec, data.values.get(spec.code))
-        for spec in methodology.indicators
-    }
-    bronze = [by_code[s.code] for s in methodology.indicator_set(LevelCode.BRONZE)]
-    gold = [by_code[s.code] for s in methodology.indicator_set(LevelCode.GOLD)]
-    gold_score = _score_pct(gold)
-
-    bronze_reasons = [
-        Reason(N_("no value for %(code)s"), {"code": r.code}) for r in bronze if r.value is None
+def _above_bronze_reasons(
+    level: LevelCode, failed_gold_minimums: Sequence[IndicatorResult], bronze_met: bool
+) -> list[Reason]:
+    """What SILVER and GOLD both need: BRONZE, and every GOLD minimum requirement."""
+    reasons = []
+    if not bronze_met:
+        reasons.append(
+            Reason(N_("the BRONZE rules are not met"), code=f"{level}.bronze_not_met"),
+        )
+    reasons += [
+        Reason(
+            N_("GOLD minimum requirement %(code)s not met (%(reason)s)"),
+            {"code": r.code, "reason": r.reason},
+            code=f"{level}.gold_minimum_not_met",
+        )
+        for r in failed_gold_minimums
     ]
-    bronze_reasons += _unmet_minimums(bronze)
+    return reasons
 
-    silver_reasons = _unmet_minimums(gold)
-    age = data.prior_bronze_age_months
-    if age is None or not (
-        rules.silver_prior_bronze_min_months <= age <= rules.silver_prior_bronze_max_months
-    ):
-        silver_reasons.append(
+
+def _silver_reasons(rules: LabelRules, data: DecisionInput) -> list[Reason]:
+    reasons = []
+    if valid_prior_bronze(rules, data.prior_labels, data.assessment_date) is None:
+        reasons.append(
             Reason(
-                N_("needs a BRONZE label awarded %(min)s to %(max)s months earlier"),
+                N_(
+                    "needs a BRONZE label, neither revoked nor suspended, whose validity started "
+                    "%(min)s to %(max)s months before the assessment"
+                ),
                 {
                     "min": rules.silver_prior_bronze_min_months,
                     "max": rules.silver_prior_bronze_max_months,
                 },
+                code="silver.no_valid_prior_bronze",
             )
         )
     if data.validated_improvement_areas < rules.silver_min_improvement_areas:
-        silver_reasons.append(
+        reasons.append(
             Reason(
                 N_("validated improvement areas: %(validated)s, %(needed)s needed"),
                 {
                     "validated": data.validated_improvement_areas,
                     "needed": rules.silver_min_improvement_areas,
                 },
+                code="silver.improvement_areas",
             )
         )
+    return reasons
 
-    gold_reasons = _unmet_minimums(gold)
-    if gold_score < rules.gold_min_score_pct:
-        gold_reasons.append(
+
+def team_reasons(rules: LabelRules, organisation_country: str, countries: Sequence[str]) -> list:
+    """Why a scoring team cannot assess GOLD: it needs an expert from the organisation's country
+    and one from another country (and experts from ``gold_min_expert_countries`` countries)."""
+    known = [c for c in countries if c]
+    reasons = []
+    if not organisation_country or organisation_country not in known:
+        reasons.append(
             Reason(
-                N_("score %(score)s %% is below %(minimum)s %%"),
-                {"score": gold_score, "minimum": rules.gold_min_score_pct},
+                N_("needs a scoring expert from the organisation's country (%(country)s)"),
+                {"country": organisation_country or "?"},
+                code="gold.no_national_expert",
             )
         )
-    if len(data.expert_countries) < rules.gold_min_expert_countries:
-        gold_reasons.append(
+    if not any(c != organisation_country for c in known):
+        reasons.append(
+            Reason(
+                N_("needs a scoring expert from another country than %(country)s"),
+                {"country": organisation_country or "?"},
+                code="gold.no_foreign_expert",
+            )
+        )
+    if not reasons and len(set(known)) < rules.gold_min_expert_countries:
+        reasons.append(
             Reason(
                 N_("countries of the experts: %(countries)s, %(needed)s needed"),
-                {
-                    "countries": len(data.expert_countries),
-                    "needed": rules.gold_min_expert_countries,
-                },
+                {"countries": len(set(known)), "needed": rules.gold_min_expert_countries},
+                code="gold.expert_countries",
             )
         )
+    return reasons
 
-    reasons: dict[LevelCode, list[Reason]] = {
-        LevelCode.BRONZE: bronze_reasons,
-        LevelCode.SILVER: silver_reasons,
-        LevelCode.GOLD: gold_reasons,
+
+def _gold_reasons(rules: LabelRules, data: DecisionInput, gold_score: Score) -> list[Reason]:
+    reasons = []
+    if not gold_score.at_least(rules.gold_min_score_pct):
+        reasons.append(
+            Reason(
+                N_("GOLD score %(score)s %% is below %(minimum)s %%"),
+                {"score": gold_score.display_pct(), "minimum": rules.gold_min_score_pct},
+                code="gold.score_below_minimum",
+            )
+        )
+    return reasons + team_reasons(rules, data.organisation_country, data.expert_countries)
+
+
+#: Rules that are facts about the organisation and the assessment, not the experts' judgement:
+#: no override of the engine's level may get past them.
+FACT_RULES = frozenset(
+    {
+        "bronze.no_value",
+        "bronze.eligibility_not_met",
+        "silver.no_valid_prior_bronze",
+        "gold.no_national_expert",
+        "gold.no_foreign_expert",
+        "gold.expert_countries",
     }
+)
+
+
+def override_barriers(decision: Decision, level: str) -> tuple[Reason, ...]:
+    """The facts that keep ``level`` from being awarded whatever the experts' judgement: the
+    BRONZE facts (complete values, eligibility) for every label, the prior BRONZE for SILVER,
+    the national and foreign experts for GOLD. Empty for no label, and for a level whose check
+    the decision does not hold (above the requested ceiling: refused on its own)."""
+    wanted = LevelCode(level)
+    if wanted == LevelCode.NONE:
+        return ()
+    barriers = []
+    for check in decision.checks:
+        if check.level == LevelCode.BRONZE or check.level == wanted:
+            barriers += [r for r in check.reasons if r.code in FACT_RULES]
+    return tuple(barriers)
+
+
+def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:
+    """The highest level up to the requested one whose rules are met, with the reasons.
+
+    Raises ``InvalidValue`` for a value of an unknown indicator or one its type does not allow.
+    """
+    rules = methodology.rules
+    known = {spec.code for spec in methodology.indicators}
+    for code in data.values:
+        if code not in known:
+            raise InvalidValue(code, Reason(N_("unknown indicator"), code="value.unknown"))
+    results = [evaluate_indicator(s, data.values.get(s.code)) for s in methodology.indicators]
+    gold = [r for r in results if r.in_gold_set]
+    gold_score = Score.of(gold)
+
+    bronze = _bronze_reasons(results)
+    failed = [r for r in results if r.gold_minimum and r.value is not None and not r.passed]
     requested = LevelCode(data.requested_level)
-    eligible = LEVEL_ORDER[: LEVEL_ORDER.index(requested) + 1]
+    ceiling = LEVEL_ORDER[: LEVEL_ORDER.index(requested) + 1]
+    # Only the levels up to the ceiling are checked: the others cannot be awarded anyway.
+    reasons: dict[LevelCode, list[Reason]] = {LevelCode.BRONZE: bronze}
+    if LevelCode.SILVER in ceiling:
+        reasons[LevelCode.SILVER] = _above_bronze_reasons(
+            LevelCode.SILVER, failed, not bronze
+        ) + _silver_reasons(rules, data)
+    if LevelCode.GOLD in ceiling:
+        reasons[LevelCode.GOLD] = _above_bronze_reasons(
+            LevelCode.GOLD, failed, not bronze
+        ) + _gold_reasons(rules, data, gold_score)
     checks = tuple(
-        LevelCheck(level, not reasons[level], tuple(reasons[level])) for level in eligible
+        LevelCheck(level, not reasons[level], tuple(reasons[level])) for level in ceiling
     )
     level = next((c.level for c in reversed(checks) if c.met), LevelCode.NONE)
 
-    scored = bronze if requested == LevelCode.BRONZE else gold
     dimensions: dict[str, list[IndicatorResult]] = {}
-    for result in scored:
+    for result in results:
         dimensions.setdefault(result.dimension, []).append(result)
     return Decision(
         level=level,
-        score_pct=_score_pct(scored),
-        indicators=tuple(by_code.values()),
+        gold_score_pct=gold_score.display_pct(),
+        benchmark_score_pct=Score.of(results).display_pct(),
+        indicators=tuple(results),
         checks=checks,
-        dimension_scores=tuple((code, _score_pct(rows)) for code, rows in dimensions.items()),
+        dimension_scores=tuple(
+            (code, Score.of(rows).display_pct()) for code, rows in dimensions.items()
+        ),
     )

@@ -8,10 +8,11 @@ hold their reasons as English text, which is shown as it is.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 
 
@@ -33,6 +34,8 @@ def _param_text(value: object) -> object:
     if isinstance(value, Mapping):
         if "decimal" in value:
             return number_format(explanation_decimal(value["decimal"]))
+        if "date" in value:
+            return date_format(datetime.date.fromisoformat(value["date"]))
         return reason_text(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return number_format(value)

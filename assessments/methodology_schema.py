@@ -7,24 +7,16 @@ file with any error, naming the offending field, and stores nothing from it.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assessments.engine import LIGHT_RANK, Light, ValueType
+from assessments import engine
+from assessments.engine import LIGHT_RANK, VALUE_RANGES, Light, ValueType
 
 #: What a dimension or indicator code is made of (the API's URLs match codes with it too).
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=rf"^{CODE_PATTERN}$")]
-
-#: The range of values each value type accepts.
-VALUE_RANGES: dict[ValueType, tuple[Decimal, Decimal | None]] = {
-    ValueType.COUNT: (Decimal(0), None),
-    ValueType.PERCENTAGE: (Decimal(0), Decimal(100)),
-    ValueType.AMOUNT: (Decimal(0), None),
-    ValueType.YES_NO: (Decimal(0), Decimal(1)),
-    ValueType.RUBRIC: (Decimal(0), Decimal(3)),
-}
 
 
 class Strict(BaseModel):
@@ -48,8 +40,7 @@ class IndicatorIn(Strict):
     bands: list[BandIn] = Field(min_length=1)
     threshold: Decimal = Field(decimal_places=2, max_digits=14)
     weight: Decimal = Field(default=Decimal(1), gt=0, decimal_places=2, max_digits=5)
-    minimum_requirement: bool = False
-    sets: list[Literal["bronze", "gold"]] = Field(min_length=1)
+    in_gold_set: bool = False
     rubric: list[str] = Field(default_factory=list)
     source: str = Field(min_length=1, max_length=300)
 
@@ -70,9 +61,9 @@ class IndicatorIn(Strict):
                     "than the one below it; a higher value must never score lower"
                 )
         for band in self.bands:
-            if high is not None and band.lower > high:
+            if band.lower > high:
                 raise ValueError(f"bands: a band starts at {band.lower}, above the maximum {high}")
-        if self.threshold < low or (high is not None and self.threshold > high):
+        if not low <= self.threshold <= high:
             raise ValueError(f"threshold: {self.threshold} is outside the range of the value type")
         if self.value_type == ValueType.RUBRIC and len(self.rubric) != 4:
             raise ValueError("rubric: a rubric indicator describes its 4 levels (0 to 3)")
@@ -85,6 +76,10 @@ class LabelRulesIn(Strict):
     silver_min_improvement_areas: int = Field(default=3, ge=0)
     silver_prior_bronze_min_months: int = Field(default=18, ge=0)
     silver_prior_bronze_max_months: int = Field(default=24, ge=0)
+    #: The eligibility criteria every label needs (the ECCP profile minimums), by indicator code.
+    bronze_eligibility: list[Code] = Field(default_factory=list)
+    #: The GOLD minimum requirements that SILVER and GOLD need, by indicator code.
+    gold_minimum_requirements: list[Code] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def window_is_ordered(self) -> LabelRulesIn:
@@ -134,7 +129,49 @@ class MethodologyIn(Strict):
             if indicator.code in seen:
                 raise ValueError(f"{where}.code: duplicate indicator code")
             seen.add(indicator.code)
+        gold_set = {i.code for i in self.indicators if i.in_gold_set}
+        for name in ("bronze_eligibility", "gold_minimum_requirements"):
+            codes = getattr(self.label_rules, name)
+            unknown = [code for code in codes if code not in seen]
+            if unknown:
+                raise ValueError(f"label_rules.{name}: unknown indicator(s) {', '.join(unknown)}")
+            if len(set(codes)) != len(codes):
+                raise ValueError(f"label_rules.{name}: an indicator is listed twice")
+        outside = [c for c in self.label_rules.gold_minimum_requirements if c not in gold_set]
+        if outside:
+            raise ValueError(
+                "label_rules.gold_minimum_requirements: not in the GOLD set: " + ", ".join(outside)
+            )
         return self
+
+    def as_spec(self) -> engine.MethodologySpec:
+        """The engine's view of this file, without a database (benchmarks, simulations)."""
+        rules = self.label_rules
+        return engine.MethodologySpec(
+            code=self.code,
+            version=self.version,
+            indicators=tuple(
+                engine.IndicatorSpec(
+                    code=i.code,
+                    dimension=i.dimension,
+                    value_type=ValueType(i.value_type),
+                    bands=tuple(engine.Band(b.lower, b.light, b.points) for b in i.bands),
+                    threshold=i.threshold,
+                    weight=i.weight,
+                    bronze_eligibility=i.code in rules.bronze_eligibility,
+                    gold_minimum=i.code in rules.gold_minimum_requirements,
+                    in_gold_set=i.in_gold_set,
+                )
+                for i in self.indicators
+            ),
+            rules=engine.LabelRules(
+                gold_min_score_pct=rules.gold_min_score_pct,
+                gold_min_expert_countries=rules.gold_min_expert_countries,
+                silver_min_improvement_areas=rules.silver_min_improvement_areas,
+                silver_prior_bronze_min_months=rules.silver_prior_bronze_min_months,
+                silver_prior_bronze_max_months=rules.silver_prior_bronze_max_months,
+            ),
+        )
 
 
 class MethodologyFileError(ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -18,25 +19,9 @@ DEFAULT = (
 
 def _spec():
     """The shipped default methodology as the engine sees it, built without a database."""
-    from assessments import engine
     from assessments.methodology_schema import parse_methodology
 
-    parsed = parse_methodology(yaml.safe_load(DEFAULT.read_text()))
-    indicators = tuple(
-        engine.IndicatorSpec(
-            code=i.code,
-            dimension=i.dimension,
-            value_type=engine.ValueType(i.value_type),
-            bands=tuple(engine.Band(b.lower, b.light, b.points) for b in i.bands),
-            threshold=i.threshold,
-            weight=i.weight,
-            minimum_requirement=i.minimum_requirement,
-            in_bronze_set="bronze" in i.sets,
-            in_gold_set="gold" in i.sets,
-        )
-        for i in parsed.indicators
-    )
-    return engine.MethodologySpec(parsed.code, parsed.version, indicators)
+    return parse_methodology(yaml.safe_load(DEFAULT.read_text())).as_spec()
 
 
 def _inputs(spec, count: int) -> list:
@@ -46,7 +31,11 @@ def _inputs(spec, count: int) -> list:
     inputs = []
     for n in range(count):
         values = {
-            i.code: Decimal(rng.randint(0, int(i.bands[-1].lower * 2) or 1))
+            i.code: Decimal(
+                rng.randint(
+                    0, min(int(i.bands[-1].lower * 2) or 1, engine.VALUE_RANGES[i.value_type][1])
+                )
+            )
             for i in spec.indicators
         }
         inputs.append(
@@ -54,8 +43,12 @@ def _inputs(spec, count: int) -> list:
                 requested_level=("bronze", "silver", "gold")[n % 3],
                 values=values,
                 validated_improvement_areas=rng.randint(0, 4),
-                prior_bronze_age_months=rng.choice([None, 12, 20, 30]),
-                expert_countries=frozenset(rng.sample(["DE", "FR", "AT"], rng.randint(1, 2))),
+                assessment_date=datetime.date(2026, 6, 15),
+                organisation_country="DE",
+                expert_countries=tuple(rng.sample(["DE", "FR", "AT"], rng.randint(1, 2))),
+                prior_labels=rng.choice(
+                    [(), (engine.PriorLabel("bronze", datetime.date(2024, 11, 1), "active"),)]
+                ),
             )
         )
     return inputs

@@ -61,6 +61,8 @@ self_assessment_complete.details = _self_assessment_gaps  # type: ignore[attr-de
 
 
 def required_expert_count(application: Application) -> int:
+    """Scoring experts a level is assessed by: two for GOLD (one national, one foreign), one
+    benchmarker or auditor for BRONZE and SILVER."""
     from labelling.models import Level
 
     return 2 if application.level == Level.GOLD else 1
@@ -78,8 +80,8 @@ def _active_assignments(application: Application) -> list:
 
 @explained(
     _(
-        "The required experts are not assigned: one lead expert, and for GOLD a second expert "
-        "from another country."
+        "The required experts are not assigned: one lead expert, and for GOLD a second expert; "
+        "one of the two from the organisation's country and the other from another country."
     )
 )
 def has_required_experts(application: Application) -> bool:
@@ -91,8 +93,10 @@ def has_required_experts(application: Application) -> bool:
     if sum(1 for a in active if a.role == AssignmentRole.LEAD) != 1:
         return False
     if len(active) == 2:
-        countries = {a.expert.country.code for a in active}
-        return len(countries) == 2 and "" not in countries and None not in countries
+        home = application.organisation.country.code
+        national = [bool(a.expert.country) and a.expert.country.code == home for a in active]
+        foreign = [bool(a.expert.country) and a.expert.country.code != home for a in active]
+        return any(national) and any(foreign)
     return True
 
 

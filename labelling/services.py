@@ -14,14 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
+from labelling.exceptions import ActionForbidden, InvalidInput
 from labelling.models import (
     ApiToken,
     Application,
     Level,
     Membership,
     Organisation,
-    Outcome,
     StateChange,
     User,
 )
@@ -182,28 +181,16 @@ def application_send_back(*, application: Application, actor: User, reason: str)
 def application_propose_decision(
     *, application: Application, actor: User, outcome: str, reason: str = ""
 ) -> StateChange:
-    """Propose the outcome, starting from the rules' recommendation; departing from it needs a
-    written reason, kept on the application and in the state change record."""
-    from assessments.services.scoring import latest_recommendation
+    """Propose the outcome, starting from the rules' recommendation on today's facts; departing
+    from it needs a written reason (kept on the application and in the state change record),
+    and no departure gets past the scheme's facts (``assessments.services.decision_check``)."""
+    from assessments.services.decision import decision_check
 
     ensure_transition_allowed(application, "propose_decision", actor)
-    if outcome not in Outcome.values:
-        raise InvalidInput(_("Choose GOLD, SILVER, BRONZE or no label."), field="outcome")
-    recommendation = latest_recommendation(application)
-    if recommendation is None:
-        raise TransitionRefused(
-            _("The rules' recommendation is missing; the consensus has to be completed again."),
-            current_state=application.state,
-        )
-    recommended = recommendation.outcome
     reason = reason.strip()
+    recommendation = decision_check(application=application, outcome=outcome, reason=reason)
+    recommended = recommendation.outcome
     departs = outcome != recommended
-    if departs and not reason:
-        raise InvalidInput(
-            _("Departing from the recommended outcome (%(recommended)s) needs a written reason.")
-            % {"recommended": Outcome(recommended).label},
-            field="reason",
-        )
     return run_transition(
         application,
         "propose_decision",
@@ -217,6 +204,17 @@ def application_propose_decision(
 
 
 def application_confirm_decision(*, application: Application, actor: User) -> StateChange:
+    """Confirm the proposal, checked again against the facts as they are now: a prior label
+    revoked since the proposal, for instance, keeps a SILVER from being confirmed."""
+    from assessments.services.decision import decision_check
+
+    ensure_transition_allowed(application, "confirm_decision", actor)
+    decision_check(
+        application=application,
+        outcome=application.proposed_outcome,
+        reason=application.override_reason,
+        confirming=True,
+    )
     return run_transition(application, "confirm_decision", actor=actor, confirmer=actor)
 
 

@@ -171,8 +171,8 @@ def _value(indicator, values: dict | None) -> Decimal:
 
 
 def fill_self_assessment(application: Application, values: dict | None = None) -> None:
-    """Fixture: an answer for every assessed indicator (its threshold unless ``values`` says
-    otherwise), evidence where required and, for SILVER, three validated improvement areas."""
+    """Fixture: an answer for every indicator (its threshold unless ``values`` says otherwise),
+    evidence where required and, for SILVER, three validated improvement areas."""
     for indicator in required_indicators(application):
         SelfAssessmentAnswer.objects.update_or_create(
             application=application,
@@ -263,7 +263,8 @@ class ApplicationFactory(DjangoModelFactory):
                 application=self,
                 methodology=self.methodology,
                 outcome=extracted or self.level,
-                score_pct=Decimal(100),
+                gold_score_pct=Decimal(100),
+                benchmark_score_pct=Decimal(100),
                 agreement_rate=Decimal(100),
                 explanation={},
             )

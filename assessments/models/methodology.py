@@ -190,9 +190,17 @@ class Indicator(LockedWithVersion):
     bands = models.JSONField(_("traffic-light bands"))
     threshold = models.DecimalField(_("threshold"), max_digits=14, decimal_places=2)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=Decimal(1))
-    minimum_requirement = models.BooleanField(_("minimum requirement"), default=False)
-    in_bronze_set = models.BooleanField(_("in the BRONZE set"), default=True)
     in_gold_set = models.BooleanField(_("in the GOLD set"), default=False)
+    bronze_eligibility = models.BooleanField(
+        _("BRONZE eligibility criterion"),
+        default=False,
+        help_text=_("Every label needs it met (the ECCP profile minimums)."),
+    )
+    gold_minimum = models.BooleanField(
+        _("GOLD minimum requirement"),
+        default=False,
+        help_text=_("SILVER and GOLD need it met."),
+    )
     rubric = models.JSONField(_("rubric level descriptions"), default=list, blank=True)
     source = models.CharField(_("source of the threshold"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -227,8 +235,8 @@ class Indicator(LockedWithVersion):
             ),
             threshold=self.threshold,
             weight=self.weight,
-            minimum_requirement=self.minimum_requirement,
-            in_bronze_set=self.in_bronze_set,
+            bronze_eligibility=self.bronze_eligibility,
+            gold_minimum=self.gold_minimum,
             in_gold_set=self.in_gold_set,
         )
 

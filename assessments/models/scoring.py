@@ -108,7 +108,20 @@ class Recommendation(models.Model):
         "assessments.MethodologyVersion", on_delete=models.PROTECT, related_name="+"
     )
     outcome = models.CharField(_("recommended outcome"), max_length=8)
-    score_pct = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=1)
+    gold_score_pct = models.DecimalField(
+        _("GOLD score (%)"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("On the GOLD set, rounded down to two decimals."),
+    )
+    benchmark_score_pct = models.DecimalField(
+        _("benchmarking score (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("On every indicator, rounded down to two decimals."),
+    )
     agreement_rate = models.DecimalField(
         _("experts' agreement (%)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -121,4 +134,4 @@ class Recommendation(models.Model):
         ordering = ["-computed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.outcome} ({self.score_pct} %)"
+        return f"{self.outcome} ({self.gold_score_pct} %)"

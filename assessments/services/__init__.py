@@ -8,6 +8,13 @@ from assessments.services.assignments import (
     assignment_decline,
     consensus_complete,
 )
+from assessments.services.decision import (
+    decision_check,
+    decision_compute,
+    decision_input_for,
+    latest_recommendation,
+    recommendation_compute,
+)
 from assessments.services.evidence import (
     check_upload,
     evidence_delete,
@@ -30,11 +37,9 @@ from assessments.services.scoring import (
     consensus_rows,
     consensus_value_save,
     improvement_area_validate,
-    latest_recommendation,
     other_expert_scores,
     question_answer,
     question_ask,
-    recommendation_compute,
     score_save,
     scores_visible_to,
     scoring_gaps,
@@ -64,6 +69,9 @@ __all__ = [
     "consensus_rows",
     "consensus_value_save",
     "current_methodology",
+    "decision_check",
+    "decision_compute",
+    "decision_input_for",
     "evidence_delete",
     "evidence_open",
     "evidence_upload",

@@ -9,12 +9,9 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from assessments.models import Assignment, AssignmentRole, AssignmentStatus
+from assessments.services.decision import recommendation_compute
 from assessments.services.experts import conflict_in_force, expert_eligibility
-from assessments.services.scoring import (
-    consensus_prefill_agreed,
-    recommendation_compute,
-    scoring_gaps,
-)
+from assessments.services.scoring import consensus_prefill_agreed, scoring_gaps
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import Application, ApplicationState, StateChange, User
 from labelling.rules import can

@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import (
     Assignment,
@@ -24,6 +25,7 @@ from assessments.models import (
     ConflictDeclaration,
     ExpertProfile,
 )
+from labelling.conditions import required_expert_count
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import (
     OPEN_STATES,
@@ -233,21 +235,45 @@ def _team_reasons(expert: User, circumstances: _Circumstances) -> list[str]:
             _("%(name)s is already assigned to this application (%(role)s).")
             % {"name": expert, "role": own.get_role_display()}
         ]
-    if circumstances.application.level != Level.GOLD or not expert.country:
+    application = circumstances.application
+    team = [a for a in circumstances.team.values() if a.is_active]
+    size = required_expert_count(application)
+    if len(team) >= size:
+        return [
+            ngettext(
+                "The team is complete: %(level)s is assessed by %(count)s scoring expert.",
+                "The team is complete: %(level)s is assessed by %(count)s scoring experts.",
+                size,
+            )
+            % {"level": application.get_level_display(), "count": size}
+        ]
+    if application.level != Level.GOLD:
         return []
-    compatriots = [
-        a.expert
-        for a in circumstances.team.values()
-        if a.is_active and a.expert.country.code == expert.country.code
-    ]
-    return [
+    home = application.organisation.country
+    if not expert.country:
+        return [
+            _(
+                "GOLD is assessed by one expert from %(country)s and one from another country: "
+                "%(name)s has no country on record."
+            )
+            % {"country": home.name, "name": expert}
+        ]
+    national = expert.country.code == home.code
+    clash = next((a.expert for a in team if (a.expert.country.code == home.code) == national), None)
+    if clash is None:
+        return []
+    message = (
         _(
-            "GOLD needs experts from two different countries: %(name)s and %(other)s are both "
-            "from %(country)s."
+            "GOLD is assessed by one expert from %(country)s and one from another country: "
+            "%(other)s is already the national expert."
         )
-        % {"name": expert, "other": other, "country": expert.country.name}
-        for other in compatriots
-    ]
+        if national
+        else _(
+            "GOLD is assessed by one expert from %(country)s and one from another country: "
+            "%(other)s is already the foreign expert."
+        )
+    )
+    return [message % {"country": home.name, "other": clash}]
 
 
 def _reasons(
@@ -272,7 +298,8 @@ def expert_eligibility(
     Checked: an active expert; an accreditation valid on the day and covering the level; not a
     manager of the organisation; no conflict of interest in force with it; not an assessor of
     its previous cycle (see ``previous_cycle_assessments``); not already invited, or having
-    declined; for GOLD, not from the same country as the other expert of the team.
+    declined; the team not already complete (one scoring expert for BRONZE and SILVER, two for
+    GOLD); for GOLD, one expert from the organisation's country and one from another.
     """
     profile = ExpertProfile.objects.filter(user=expert).first()
     return _reasons(expert, profile, _circumstances(application, on))

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import engine
 from assessments.models import (
     Assignment,
     AssignmentStatus,
@@ -20,12 +19,11 @@ from assessments.models import (
     ExpertScore,
     ImprovementArea,
     Indicator,
-    Recommendation,
 )
 from assessments.services.selfassessment import required_indicators
 from assessments.values import clean_value
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
-from labelling.models import Application, ApplicationState, Outcome, User
+from labelling.models import Application, ApplicationState, User
 from labelling.rules import can
 
 S = ApplicationState
@@ -334,62 +332,7 @@ def agreement_rate(application: Application) -> Decimal:
     return (Decimal(agreed) * 100 / len(required)).quantize(Decimal("0.1"))
 
 
-# --- Recommendation --------------------------------------------------------------------------
-
-
-def _months_between(earlier: datetime.datetime, later: datetime.datetime) -> int:
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - (1 if later.day < earlier.day else 0)
-
-
-def prior_bronze_age_months(application: Application, now: datetime.datetime) -> int | None:
-    """Months since the organisation's latest BRONZE decision, if any."""
-    previous = (
-        Application.objects.filter(
-            organisation_id=application.organisation_id,
-            decided_outcome=Outcome.BRONZE,
-            decided_at__isnull=False,
-        )
-        .exclude(pk=application.pk)
-        .order_by("-decided_at")
-        .first()
-    )
-    return _months_between(previous.decided_at, now) if previous else None
-
-
-def decision_input_for(application: Application) -> engine.DecisionInput:
-    """Everything the engine decides on, read from the consensus and the application."""
-    values = dict(application.consensus_values.values_list("indicator__code", "value"))
-    countries = frozenset(
-        a.expert.country.code
-        for a in _active_assignments(application)
-        if a.status == AssignmentStatus.ACCEPTED and a.expert.country
-    )
-    return engine.DecisionInput(
-        requested_level=application.level,
-        values=values,
-        validated_improvement_areas=application.improvement_areas.filter(validated=True).count(),
-        prior_bronze_age_months=prior_bronze_age_months(application, timezone.now()),
-        expert_countries=countries,
-    )
-
-
-def recommendation_compute(application: Application) -> Recommendation:
-    """Run the engine on the consensus and keep its result with the full explanation."""
-    methodology = application.methodology
-    decision = engine.decide(methodology.as_spec(), decision_input_for(application))
-    return Recommendation.objects.create(
-        application=application,
-        methodology=methodology,
-        outcome=decision.level.value,
-        score_pct=decision.score_pct,
-        agreement_rate=agreement_rate(application),
-        explanation=decision.as_json(),
-    )
-
-
-def latest_recommendation(application: Application) -> Recommendation | None:
-    return application.recommendations.order_by("-computed_at", "-pk").first()
+# --- Improvement areas ----------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -23,11 +23,10 @@ def _require_editable(application: Application, actor: User) -> None:
 
 
 def required_indicators(application: Application):
-    """The indicators the applied-for level is assessed on (BRONZE set, or GOLD set)."""
-    indicators = application.methodology.indicators.select_related("dimension").order_by("order")
-    if application.level == Level.BRONZE:
-        return indicators.filter(in_bronze_set=True)
-    return indicators.filter(in_gold_set=True)
+    """Every indicator of the application's methodology, whatever the level applied for: each
+    application is a full benchmarking (the GOLD set is part of it), so that an application
+    that misses the level it asked for can still earn a lower one."""
+    return application.methodology.indicators.select_related("dimension").order_by("order")
 
 
 @transaction.atomic

@@ -28,8 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments import services
-from assessments.engine import ValueType
-from assessments.methodology_schema import VALUE_RANGES
+from assessments.engine import VALUE_RANGES, WHOLE_NUMBER_TYPES, ValueType
 from assessments.models import (
     Assignment,
     AssignmentStatus,
@@ -41,7 +40,6 @@ from assessments.models import (
     SelfAssessmentAnswer,
 )
 from assessments.services.selfassessment import required_indicators
-from assessments.values import WHOLE_NUMBER_TYPES
 from labelling import selectors
 from labelling.exceptions import InvalidInput
 from labelling.models import Application, ApplicationState
@@ -67,7 +65,9 @@ def _number(value: Decimal) -> str:
 def band_rows(indicator: Indicator) -> list[BandRow]:
     """The indicator's bands as value ranges (whole numbers as "15–49", others "from 0.5")."""
     kind = ValueType(indicator.value_type)
-    highest = VALUE_RANGES[kind][1]
+    # The upper ends of counts and amounts are sanity bounds, not a top anyone scores: their
+    # last band reads "or more".
+    highest = None if kind in (ValueType.COUNT, ValueType.AMOUNT) else VALUE_RANGES[kind][1]
     lows = [Decimal(str(band["from"])) for band in indicator.bands]
     rows = []
     for n, band in enumerate(indicator.bands):

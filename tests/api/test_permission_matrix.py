@@ -488,10 +488,11 @@ TABLE = [
     ),
     action(
         "propose_decision",
-        application_in(S.QUALITY_REVIEW, {"outcome": Outcome.BRONZE}),
+        # The rules decide again on the consensus: BRONZE at the thresholds.
+        application_in(S.QUALITY_REVIEW, {"outcome": Outcome.BRONZE}, consensus=True),
         SECRETARIATS_STEP,
     ),
-    action("confirm_decision", decided_in(S.DECISION_PROPOSED), SECRETARIATS_STEP),
+    action("confirm_decision", decided_in(S.DECISION_PROPOSED, consensus=True), SECRETARIATS_STEP),
     action("reject_proposal", decided_in(S.DECISION_PROPOSED, WITH_REASON), SECRETARIATS_STEP),
     action("certify", decided_in(S.DECIDED, decided_outcome=Outcome.BRONZE), SECRETARIATS_STEP),
     action("close", decided_in(S.DECIDED, decided_outcome=Outcome.NONE), SECRETARIATS_STEP),

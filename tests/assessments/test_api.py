@@ -246,11 +246,21 @@ def test_answer_put_after_submission_is_forbidden(api, manager, submitted):
     assert response.json()["code"] == "forbidden"
 
 
-def test_answer_put_for_an_indicator_not_assessed_is_not_found(api, organisation, manager):
+def test_answer_put_for_an_indicator_outside_the_gold_set_is_part_of_a_gold_benchmarking(
+    api, organisation, manager
+):
     gold_draft = _application(organisation, manager, level=Level.GOLD)
 
-    # GOV-3 is in the BRONZE set only.
+    # GOV-3 is not in the GOLD set: a GOLD application is benchmarked on it all the same.
     response = _as(api, manager).put(_answer_url(gold_draft, "GOV-3"), {"value": 1}, format="json")
+
+    assert response.status_code == 200
+
+
+def test_answer_put_for_an_indicator_of_no_methodology_is_not_found(api, organisation, manager):
+    gold_draft = _application(organisation, manager, level=Level.GOLD)
+
+    response = _as(api, manager).put(_answer_url(gold_draft, "NOPE-1"), {"value": 1}, format="json")
 
     assert response.status_code == 404
 
@@ -701,7 +711,7 @@ def test_own_scores_are_listed_in_the_methodologys_order(api, lead_expert, team)
     response = _as(api, lead_expert).get(reverse("api_scores", args=[lead.pk]))
 
     codes = [row["indicator"]["code"] for row in response.json()["results"]]
-    assert codes == ["STR-1", "STR-2", "GOV-1", "GOV-2"]
+    assert codes == ["STR-1", "STR-2", "GOV-1", "GOV-2", "GOV-3"]
 
 
 def test_other_experts_scores_are_forbidden_before_every_expert_submitted(api, lead_expert, team):
@@ -729,7 +739,7 @@ def test_secretariat_reads_any_experts_scores(api, secretariat, team):
 
     response = _as(api, secretariat).get(reverse("api_scores", args=[second.pk]))
 
-    assert len(_ids(response)) == 4
+    assert len(_ids(response)) == 5
 
 
 def test_manager_cannot_read_the_scores(api, manager, team):
@@ -882,11 +892,13 @@ def test_recommendation_explains_the_rules_indicator_by_indicator(
     body = response.json()
     str_1 = next(row for row in body["indicators"] if row["code"] == "STR-1")
     assert (str_1["value"], str_1["light"], str_1["passed"]) == ("15.00", "yellow", True)
-    # Every value at its threshold scores below GOLD's 80 %: no level, and the check says why.
-    assert body["outcome"] == "none"
+    # Every value at its threshold scores below GOLD's 80 %: the GOLD request falls back to the
+    # BRONZE it merits, and the GOLD check says why.
+    assert body["outcome"] == "bronze"
+    assert (body["gold_score_pct"], body["benchmark_score_pct"]) == ("60.00", "58.33")
     gold_check = body["checks"][-1]
     assert (gold_check["level"], gold_check["met"]) == (Level.GOLD, False)
-    assert any(reason.startswith("score ") for reason in gold_check["reasons"])
+    assert any(reason.startswith("GOLD score 60.00 %") for reason in gold_check["reasons"])
 
 
 def test_recommendation_is_forbidden_for_the_manager(api, organisation, manager):

@@ -190,8 +190,8 @@ def test_assignment_create_of_a_gold_second_from_the_lead_s_country_is_refused(
     refusal = _refused(gold, ada, secretariat, role=SECOND)
 
     assert refusal.details == [
-        "GOLD needs experts from two different countries: Ada Berger and Ben Vogel are both "
-        "from Germany."
+        "GOLD is assessed by one expert from Germany and one from another country: Ben Vogel "
+        "is already the national expert."
     ]
 
 
@@ -514,7 +514,8 @@ def test_expert_suggestions_for_gold_mark_the_lead_s_compatriots_as_unfit_for_th
 
     assert suggestions["Austrian"].eligible
     assert suggestions["German"].warnings == (
-        "GOLD needs experts from two different countries: German and Lead are both from Germany.",
+        "GOLD is assessed by one expert from Germany and one from another country: Lead is "
+        "already the national expert.",
     )
 
 

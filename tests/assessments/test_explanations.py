@@ -26,9 +26,10 @@ def _stored(reason: Reason) -> dict:
 
 
 def _unmet_minimum(code: str = "STR-1", value: str = "12.50") -> Reason:
-    """Why BRONZE is refused when minimum requirement ``code`` (threshold 15.00) has ``value``."""
+    """Why BRONZE is refused when eligibility criterion ``code`` (threshold 15.00) has
+    ``value``."""
     spec = IndicatorSpec(
-        code, "STR", ValueType.COUNT, BANDS, Decimal("15.00"), minimum_requirement=True
+        code, "STR", ValueType.AMOUNT, BANDS, Decimal("15.00"), bronze_eligibility=True
     )
     decision = decide(
         MethodologySpec("m", "1", (spec,)), DecisionInput("bronze", {code: Decimal(value)})
@@ -44,7 +45,7 @@ def test_reason_text_in_english_reads_as_the_engine_wrote_it():
         text = reason_text(_stored(reason))
 
     assert text == str(reason)
-    assert text == "minimum requirement STR-1 not met (12.50 is below the threshold 15.00)"
+    assert text == "eligibility criterion STR-1 not met (12.50 is below the threshold 15.00)"
 
 
 def test_reason_text_in_german_is_translated_with_localised_numbers():
@@ -52,7 +53,7 @@ def test_reason_text_in_german_is_translated_with_localised_numbers():
         text = reason_text(_stored(_unmet_minimum()))
 
     assert text == (
-        "Mindestanforderung STR-1 nicht erfüllt (12,50 liegt unter dem Schwellenwert 15,00)"
+        "Eignungskriterium STR-1 nicht erfüllt (12,50 liegt unter dem Schwellenwert 15,00)"
     )
 
 
@@ -60,7 +61,7 @@ def test_reason_text_leaves_an_indicator_code_that_looks_like_a_number_alone():
     with translation.override("de"):
         text = reason_text(_stored(_unmet_minimum(code="1.5")))
 
-    assert text.startswith("Mindestanforderung 1.5 nicht erfüllt")
+    assert text.startswith("Eignungskriterium 1.5 nicht erfüllt")
 
 
 def test_stored_reason_keeps_its_decimals_exactly():

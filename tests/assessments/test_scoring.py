@@ -185,9 +185,24 @@ def test_score_save_with_an_impossible_value_is_invalid(lead_assignment, code, v
     assert not ExpertScore.objects.exists()
 
 
-def test_score_save_for_an_indicator_outside_the_level_is_invalid(lead_assignment):
+def test_score_save_for_an_indicator_outside_the_gold_set_is_part_of_a_gold_benchmarking(
+    lead_assignment,
+):
+    score = _score(lead_assignment, "GOV-3", "1")  # not in the GOLD set
+
+    assert score.value == Decimal(1)
+
+
+def test_score_save_for_an_indicator_of_another_methodology_is_invalid(lead_assignment):
+    other = services.methodology_load(
+        path=factories.SMALL_METHODOLOGY.with_name("methodology-rounding.yaml")
+    )
+    indicator = other.indicators.get(code="A")
+
     with pytest.raises(InvalidInput) as invalid:
-        _score(lead_assignment, "GOV-3", "1")  # BRONZE set only
+        services.score_save(
+            assignment=lead_assignment, indicator=indicator, actor=lead_assignment.expert, value=1
+        )
 
     assert invalid.value.field == "indicator"
 
@@ -246,6 +261,7 @@ def test_assessment_submit_with_missing_scores_lists_the_indicators(lead_assignm
         "STR-2 Share of SMEs among members: no validated value yet.",
         "GOV-1 Written strategy with an action plan: no validated value yet.",
         "GOV-2 Involvement of members in governance: no validated value yet.",
+        "GOV-3 Dedicated cluster management staff: no validated value yet.",
     ]
     lead_assignment.refresh_from_db()
     assert lead_assignment.scores_submitted_at is None
@@ -277,7 +293,7 @@ def test_scores_visible_to_an_expert_before_every_expert_submitted_are_their_own
     scores = services.scores_visible_to(application=gold, viewer=expert)
 
     assert {s.assignment.expert for s in scores} == {expert}
-    assert scores.count() == 4
+    assert scores.count() == 5
 
 
 @pytest.mark.parametrize(
@@ -294,7 +310,7 @@ def test_scores_after_every_expert_submitted_are_visible_to_both(
     everything = services.scores_visible_to(application=in_consensus, viewer=expert)
 
     assert {s.assignment.expert for s in others} == {other_expert}
-    assert everything.count() == 8
+    assert everything.count() == 10
 
 
 def test_scores_visible_to_the_secretariat_are_all_before_submission(
@@ -302,7 +318,7 @@ def test_scores_visible_to_the_secretariat_are_all_before_submission(
 ):
     scores = services.scores_visible_to(application=gold, viewer=secretariat)
 
-    assert scores.count() == 8
+    assert scores.count() == 10
 
 
 @pytest.mark.parametrize("viewer", ["manager", "outsider", "unassigned_expert"])
@@ -329,13 +345,14 @@ def test_consensus_begins_with_the_agreed_values_prefilled(in_consensus):
         "STR-2": (Decimal(30), "Agreed by all experts."),
         "GOV-1": (Decimal(1), "Agreed by all experts."),
         "GOV-2": (Decimal(2), "Agreed by all experts."),
+        "GOV-3": (Decimal("0.5"), "Agreed by all experts."),
     }
 
 
 def test_consensus_rows_mark_the_indicators_the_experts_differ_on(in_consensus, lead_expert):
     rows = services.consensus_rows(application=in_consensus, viewer=lead_expert)
 
-    assert [r.indicator.code for r in rows] == ["STR-1", "STR-2", "GOV-1", "GOV-2"]
+    assert [r.indicator.code for r in rows] == ["STR-1", "STR-2", "GOV-1", "GOV-2", "GOV-3"]
     assert [r.indicator.code for r in rows if r.experts_differ] == ["STR-1"]
     str_1 = rows[0]
     assert str_1.self_assessed == Decimal(15)
@@ -405,10 +422,10 @@ def test_consensus_complete_without_every_value_lists_the_missing_indicators(
     ("second_values", "rate"),
     [
         ({}, Decimal("100.0")),
-        ({"STR-1": 20}, Decimal("75.0")),
-        ({"STR-1": 20, "GOV-2": 3}, Decimal("50.0")),
+        ({"STR-1": 20}, Decimal("80.0")),
+        ({"STR-1": 20, "GOV-2": 3}, Decimal("60.0")),
     ],
-    ids=["all-agreed", "3-of-4-agreed", "2-of-4-agreed"],
+    ids=["all-agreed", "4-of-5-agreed", "3-of-5-agreed"],
 )
 def test_consensus_complete_stores_the_agreement_rate_on_the_recommendation(
     gold, lead_expert, second_expert, second_values, rate

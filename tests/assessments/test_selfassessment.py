@@ -132,7 +132,7 @@ def test_answer_save_accepts_each_value_type_in_its_range(draft, manager, code, 
     ("code", "raw", "message"),
     [
         ("STR-1", "1.5", "Enter a whole number."),
-        ("STR-1", "-1", "Enter a value of at least 0."),
+        ("STR-1", "-1", "Enter a value from 0 to 1,000,000."),
         ("STR-2", "100.5", "Enter a value from 0 to 100."),
         ("STR-2", "33.333", "Use at most two decimal places."),
         ("GOV-1", "2", "Enter a value from 0 to 1."),
@@ -323,12 +323,14 @@ def test_self_assessment_progress_does_not_count_an_answer_without_a_value(draft
     assert _progress(draft) == [("STR", 0, 2, 0), ("GOV", 0, 3, 0)]
 
 
-def test_self_assessment_progress_of_a_gold_application_counts_the_gold_set(organisation, manager):
+def test_self_assessment_progress_of_a_gold_application_counts_every_indicator(
+    organisation, manager
+):
     gold = factories.ApplicationFactory(
         organisation=organisation, created_by=manager, level=Level.GOLD, self_assessed=False
     )
 
-    assert _progress(gold) == [("STR", 0, 2, 0), ("GOV", 0, 2, 0)]
+    assert _progress(gold) == [("STR", 0, 2, 0), ("GOV", 0, 3, 0)]
 
 
 # --- What is missing ---------------------------------------------------------------------

@@ -83,30 +83,29 @@ def test_silver_follows_a_bronze_awarded_twenty_months_earlier(organisation, man
     assert silver_check == {"level": "silver", "met": True, "reasons": []}
 
 
-def test_silver_without_a_recent_bronze_gets_no_label_recommended_and_an_override_needs_a_reason(
+def test_silver_without_a_recent_bronze_falls_back_to_bronze_and_cannot_be_forced(
     organisation, manager, crew
 ):
     silver = _open(organisation, manager, Level.SILVER)
     walk_application(silver, to=S.QUALITY_REVIEW, crew=crew(Level.SILVER), outcome=Outcome.SILVER)
 
-    # SILVER is assessed on the GOLD set, so the BRONZE-only indicators a fall-back to BRONZE
-    # would need were never assessed: the rules recommend no label.
+    # A full benchmarking: the SILVER request earns the BRONZE it merits, and no reason, however
+    # good, makes up for the missing prior BRONZE label.
     recommendation = silver.recommendations.get()
-    assert recommendation.outcome == Outcome.NONE
+    assert recommendation.outcome == Outcome.BRONZE
     secretariat = crew(Level.SILVER).secretariat
-    with pytest.raises(services.InvalidInput, match="needs a written reason"):
+    with pytest.raises(services.InvalidInput, match="SILVER cannot be awarded"):
         services.application_propose_decision(
-            application=silver, actor=secretariat, outcome=Outcome.SILVER
+            application=silver,
+            actor=secretariat,
+            outcome=Outcome.SILVER,
+            reason="The BRONZE benchmarking of 2024 was held under the previous scheme.",
         )
     services.application_propose_decision(
-        application=silver,
-        actor=secretariat,
-        outcome=Outcome.SILVER,
-        reason="The BRONZE benchmarking of 2024 was held under the previous scheme.",
+        application=silver, actor=secretariat, outcome=Outcome.BRONZE
     )
     silver.refresh_from_db()
-    assert silver.override_reason.startswith("The BRONZE benchmarking")
-    assert silver.history.last().reason == silver.override_reason
+    assert (silver.proposed_outcome, silver.override_reason) == (Outcome.BRONZE, "")
 
 
 def test_decision_without_label_can_be_appealed_then_dismissed(

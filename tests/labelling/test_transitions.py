@@ -771,7 +771,7 @@ def test_propose_decision_with_an_unknown_outcome_is_invalid(arrange, secretaria
 def test_confirm_decision_decides_the_proposed_outcome(arrange, secretariat):
     application = arrange(CASE["confirm_decision"], S.DECISION_PROPOSED)
 
-    with time_machine.travel(datetime.datetime(2025, 6, 2, 12, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2025, 6, 2, 12, 0, tzinfo=datetime.UTC), tick=False):
         services.application_confirm_decision(application=application, actor=secretariat)
 
     application.refresh_from_db()

@@ -1,6 +1,6 @@
 """What the report shows, read from the models in the language of the organisation's manager."""
 
-from assessments.services.scoring import recommendation_compute
+from assessments.services.decision import recommendation_compute
 from reports.documents import report_data
 from tests import factories
 
