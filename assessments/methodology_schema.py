@@ -156,8 +156,10 @@ class MethodologyIn(Strict):
                     dimension=i.dimension,
                     value_type=ValueType(i.value_type),
                     bands=tuple(engine.Band(b.lower, b.light, b.points) for b in i.bands),
-                    threshold=i.threshold,
-                    weight=i.weight,
+                    # As the database keeps them (two places), so that a file and the version
+                    # loaded from it give the same decision, reasons included.
+                    threshold=i.threshold.quantize(engine.CENT),
+                    weight=i.weight.quantize(engine.CENT),
                     bronze_eligibility=i.code in rules.bronze_eligibility,
                     gold_minimum=i.code in rules.gold_minimum_requirements,
                     in_gold_set=i.in_gold_set,
@@ -165,7 +167,7 @@ class MethodologyIn(Strict):
                 for i in self.indicators
             ),
             rules=engine.LabelRules(
-                gold_min_score_pct=rules.gold_min_score_pct,
+                gold_min_score_pct=rules.gold_min_score_pct.quantize(engine.CENT),
                 gold_min_expert_countries=rules.gold_min_expert_countries,
                 silver_min_improvement_areas=rules.silver_min_improvement_areas,
                 silver_prior_bronze_min_months=rules.silver_prior_bronze_min_months,

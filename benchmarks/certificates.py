@@ -43,7 +43,8 @@ def _decided_applications(n: int, organisations, methodology, manager, deciders)
             application=application,
             methodology=methodology,
             outcome="gold",
-            score_pct=Decimal("89.1"),
+            gold_score_pct=Decimal("89.10"),
+            benchmark_score_pct=Decimal("86.45"),
             explanation={"indicators": [], "dimension_scores": dimensions},
         )
         for application in applications

@@ -22,6 +22,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import engine
 from assessments import services as assessment_services
 from assessments.models import AssignmentRole, AssignmentStatus, ExpertProfile, MethodologyVersion
 from assessments.services.experts import conflict_in_force
@@ -47,6 +48,7 @@ MANAGER = "manager@demo.test"
 MANAGER_2 = "manager2@demo.test"
 EXPERT_DE = "expert@demo.test"
 EXPERT_FR = "expert2@demo.test"
+EXPERT_BE = "expert3@demo.test"
 SECRETARIAT = "secretariat@demo.test"
 SECRETARIAT_2 = "secretariat2@demo.test"
 
@@ -117,8 +119,10 @@ USERS: tuple[DemoUser, ...] = (
     _manager("manager8@demo.test", "Katrin Lehmann", "DE"),
     _manager("manager9@demo.test", "Iker Etxeberria", "ES"),
     _manager("manager10@demo.test", "Camille Laurent", "FR"),
+    _manager("manager11@demo.test", "Julien Moreau", "FR"),
     DemoUser(EXPERT_DE, "Klaus Richter", "expert", "DE", is_expert=True),
     DemoUser(EXPERT_FR, "Claire Dubois", "expert", "FR", is_expert=True),
+    DemoUser(EXPERT_BE, "Sofie Maes", "expert", "BE", is_expert=True),
     DemoUser(
         SECRETARIAT,
         "Elena Vogt",
@@ -186,6 +190,13 @@ EXPERT_PROFILES: tuple[DemoExpertProfile, ...] = (
         ("fr", "en", "it"),
         ("health", "food", "materials", "maritime"),
     ),
+    DemoExpertProfile(
+        EXPERT_BE,
+        ALL_LEVELS,
+        ("BE", "NL", "LU", "IT"),
+        ("nl", "fr", "en"),
+        ("energy", "circular-economy", "digital", "food"),
+    ),
 )
 
 #: (expert, organisation, tie): the German expert cannot assess the Piedmont cluster, whose
@@ -203,10 +214,13 @@ CONFLICTS: tuple[tuple[str, str, str], ...] = (
 class DemoApplication:
     """An application and the state the seed walks it to.
 
-    ``experts`` are e-mails, lead first (GOLD needs two from different countries).
-    ``leave_from`` is the state a WITHDRAWN application is withdrawn from. ``months_ago`` walks
-    it that long ago (its records, decision and label are dated then); ``renews`` makes it the
-    renewal of the organisation's label.
+    ``experts`` are e-mails, lead first: one for BRONZE and SILVER; two for GOLD, one from the
+    organisation's country and one from another. ``leave_from`` is the state a WITHDRAWN
+    application is withdrawn from. ``months_ago`` walks it that long ago (its records, decision
+    and label are dated then); ``renews`` makes it the renewal of the organisation's label.
+    ``reaches`` is the outcome the rules reach when it is not the level applied for (the
+    requested level is only a ceiling), e.g. BRONZE for a GOLD request whose GOLD score falls
+    short; the self-assessed values are chosen to lead there (``demo_values``).
     """
 
     level: str
@@ -215,10 +229,14 @@ class DemoApplication:
     leave_from: str = S.DRAFT
     months_ago: int = 0
     renews: bool = False
+    reaches: str = ""
 
     @property
     def outcome(self) -> str:
-        """The decision taken when the walk gets that far: the level applied for, or none."""
+        """The decision taken, as the rules recommend, when the walk gets that far: ``reaches``,
+        by default the level applied for, or no label for a CLOSED application."""
+        if self.reaches:
+            return self.reaches
         return Outcome.NONE if self.state == S.CLOSED else self.level
 
 
@@ -252,8 +270,6 @@ class DemoOrganisation:
         }
 
 
-GOLD_TEAM = (EXPERT_DE, EXPERT_FR)
-
 # One open application per organisation at a time (the services refuse a second), so closed
 # applications come first and each organisation holds at most one open one.
 ORGANISATIONS: tuple[DemoOrganisation, ...] = (
@@ -268,7 +284,8 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ("mobility", "digital"),
         MANAGER,
         (
-            DemoApplication(Level.GOLD, S.CERTIFIED, GOLD_TEAM, months_ago=21),
+            # Assessed by a German (national) and a French (foreign) expert.
+            DemoApplication(Level.GOLD, S.CERTIFIED, (EXPERT_DE, EXPERT_FR), months_ago=21),
             DemoApplication(Level.GOLD, S.DRAFT, renews=True),  # its renewal, in preparation
         ),
     ),
@@ -282,7 +299,11 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         Decimal("3.0"),
         ("health",),
         MANAGER,
-        (DemoApplication(Level.SILVER, S.IN_ASSESSMENT, (EXPERT_FR,)),),
+        (
+            # SILVER needs a BRONZE label whose validity started 18 to 24 months earlier.
+            DemoApplication(Level.BRONZE, S.CERTIFIED, months_ago=20),
+            DemoApplication(Level.SILVER, S.IN_ASSESSMENT, (EXPERT_FR,), renews=True),
+        ),
     ),
     DemoOrganisation(
         "Baltic Maritime Cluster",
@@ -310,7 +331,9 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ("energy", "circular-economy"),
         "manager3@demo.test",
         (
-            DemoApplication(Level.GOLD, S.WITHDRAWN, GOLD_TEAM, leave_from=S.EXPERTS_ASSIGNED),
+            DemoApplication(
+                Level.GOLD, S.WITHDRAWN, (EXPERT_BE, EXPERT_FR), leave_from=S.EXPERTS_ASSIGNED
+            ),
             DemoApplication(Level.BRONZE, S.QUALITY_REVIEW),
         ),
     ),
@@ -351,7 +374,12 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         Decimal("5.0"),
         ("digital", "mobility"),
         "manager6@demo.test",
-        (DemoApplication(Level.SILVER, S.ACCEPTED),),
+        (
+            DemoApplication(Level.BRONZE, S.CERTIFIED, (EXPERT_FR,), months_ago=20),
+            # Waits for its auditor: the French expert assessed its BRONZE, the German one
+            # declared a conflict of interest, the Belgian one is eligible.
+            DemoApplication(Level.SILVER, S.ACCEPTED, renews=True),
+        ),
     ),
     DemoOrganisation(
         "Danube Photonics Cluster",
@@ -407,6 +435,25 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         # Decided 26 months ago: its label has expired and was not renewed.
         (DemoApplication(Level.BRONZE, S.CERTIFIED, months_ago=26),),
     ),
+    DemoOrganisation(
+        "Grenoble Digital Health Cluster",
+        "Association Grenoble Digital Health Cluster",
+        "FR",
+        "FRK2",
+        2012,
+        (58, 13, 5),
+        Decimal("3.0"),
+        ("health", "digital"),
+        "manager11@demo.test",
+        (
+            # Applied for GOLD, assessed by a French (national) and a German (foreign) expert:
+            # every eligibility criterion and GOLD minimum met, but a GOLD score under 80 %, so
+            # the rules award BRONZE, and BRONZE is certified.
+            DemoApplication(
+                Level.GOLD, S.CERTIFIED, (EXPERT_FR, EXPERT_DE), reaches=Outcome.BRONZE
+            ),
+        ),
+    ),
 )
 
 
@@ -427,19 +474,43 @@ class Crew:
 Step = Callable[[Application, Crew, str], object]
 
 
+#: The GOLD score a GOLD request that is meant to end lower stays under: short of the 80 % GOLD
+#: needs, as a real near miss would be.
+SHORT_OF_GOLD_PCT = Decimal(75)
+
+
 def demo_values(application: Application, outcome: str) -> dict[str, Decimal]:
-    """Self-assessed values that lead the rules to ``outcome``: the top band everywhere for
-    GOLD, the threshold (first passing band) for BRONZE and SILVER, and for no label the
-    threshold with one minimum requirement missed."""
-    values = {}
+    """Self-assessed values that lead the rules to ``outcome`` on the level applied for: the
+    top band everywhere for GOLD; otherwise the threshold (first passing band) everywhere, and
+
+    - applied for GOLD: as many values raised to the top band as keep the GOLD score under
+      ``SHORT_OF_GOLD_PCT``, so that every eligibility criterion and GOLD minimum is met and
+      only the score falls short;
+    - for no label: one BRONZE eligibility criterion missed.
+    """
     indicators = list(required_indicators(application))
-    for indicator in indicators:
-        top = Decimal(str(indicator.bands[-1]["from"]))
-        values[indicator.code] = top if outcome == Outcome.GOLD else indicator.threshold
+    top = {i.code: Decimal(str(i.bands[-1]["from"])) for i in indicators}
+    if outcome == Outcome.GOLD:
+        return top
+    values = {i.code: i.threshold for i in indicators}
     if outcome == Outcome.NONE:
-        missed = next(i for i in indicators if i.minimum_requirement and i.threshold > 0)
+        missed = next(i for i in indicators if i.bronze_eligibility and i.threshold > 0)
         values[missed.code] = Decimal(0)
+    elif application.level == Level.GOLD:
+        _raise_short_of_gold(application.methodology.as_spec(), values, top)
     return values
+
+
+def _raise_short_of_gold(
+    methodology: engine.MethodologySpec, values: dict[str, Decimal], top: dict[str, Decimal]
+) -> None:
+    """Raise GOLD-set values to the top band, in the methodology's order, skipping any that
+    would lift the GOLD score to ``SHORT_OF_GOLD_PCT`` (changes ``values``)."""
+    for spec in methodology.gold_set:
+        kept, values[spec.code] = values[spec.code], top[spec.code]
+        results = [engine.evaluate_indicator(s, values[s.code]) for s in methodology.gold_set]
+        if engine.Score.of(results).at_least(SHORT_OF_GOLD_PCT):
+            values[spec.code] = kept
 
 
 @functools.cache

@@ -223,9 +223,26 @@ def _recommendation_context(application: Application, user: User) -> dict:
     recommendation = latest_recommendation(application)
     if recommendation is None:
         return {}
+    explanation = recommendation.explanation or {}
+    rows = explanation.get("indicators", [])
+    # The level applied for is the ceiling: a different recommendation is a lower one, and the
+    # requested level's own check says why (its reasons are shown first).
+    requested_check = next(
+        (c for c in explanation.get("checks", []) if c.get("level") == application.level), {}
+    )
     return {
         "recommendation": recommendation,
         "recommendation_label": Outcome(recommendation.outcome).label,
+        "requested_label": application.get_level_display(),
+        "below_request": recommendation.outcome != application.level,
+        "request_reasons": [] if requested_check.get("met") else requested_check.get("reasons", []),
+        "indicator_count": len(rows),
+        # Explanations kept before the GOLD set was marked per row do not say its size.
+        "gold_set_size": (
+            sum(1 for row in rows if row.get("in_gold_set"))
+            if any("in_gold_set" in row for row in rows)
+            else None
+        ),
     }
 
 

@@ -133,6 +133,15 @@ class LabelSerializer(PublicLabelSerializer):
     allowed_transitions = serializers.SerializerMethodField(
         help_text="The actions the caller may run now (POST /labels/{id}/{action}/)."
     )
+    score_pct = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "The headline score: gold_score_pct for a GOLD label, benchmark_score_pct otherwise."
+        ),
+    )
 
     class Meta(PublicLabelSerializer.Meta):
         fields = [
@@ -140,6 +149,8 @@ class LabelSerializer(PublicLabelSerializer):
             "application",
             "state",
             "score_pct",
+            "gold_score_pct",
+            "benchmark_score_pct",
             "superseded_by",
             *PublicLabelSerializer.Meta.fields,
             "allowed_transitions",

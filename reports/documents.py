@@ -12,9 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from assessments.engine import LEVEL_RANK, LevelCode
 from assessments.explanations import explanation_decimal, reason_text
 from assessments.models import ConsensusValue, ImprovementArea, Recommendation
-from assessments.services.scoring import latest_recommendation
+from assessments.services.decision import latest_recommendation
 from assessments.services.selfassessment import required_indicators
 from labelling.models import Level
 from reports.models import Certificate, Label, LabelState
@@ -22,6 +23,7 @@ from reports.pdf.data import (
     CertificateData,
     DimensionResult,
     IndicatorRow,
+    LevelShortfall,
     ReportData,
     peer_medians,
 )
@@ -113,6 +115,26 @@ def _recommendations(application) -> list[str]:
     return notes
 
 
+def _shortfalls(explanation: dict, awarded: str, requested: str) -> list[LevelShortfall]:
+    """The levels above the awarded one, up to the one applied for, whose rules the
+    recommendation found unmet, highest first, with their reasons in the active language."""
+    floor, ceiling = LEVEL_RANK[LevelCode(awarded)], LEVEL_RANK[LevelCode(requested)]
+    unmet = [
+        check
+        for check in explanation.get("checks", [])
+        if not check.get("met") and floor < LEVEL_RANK[LevelCode(check["level"])] <= ceiling
+    ]
+    unmet.sort(key=lambda check: LEVEL_RANK[LevelCode(check["level"])], reverse=True)
+    return [
+        LevelShortfall(
+            level=check["level"],
+            level_label=str(Level(check["level"]).label),
+            reasons=[reason_text(reason) for reason in check.get("reasons", [])],
+        )
+        for check in unmet
+    ]
+
+
 def report_data(certificate: Certificate) -> ReportData:
     label = certificate.label
     application = label.application
@@ -129,12 +151,20 @@ def report_data(certificate: Certificate) -> ReportData:
         titles.setdefault(indicator.dimension.code, indicator.dimension.title)
     with translation.override(language):
         level_label = str(Level(label.level).label)
+        requested_label = str(Level(application.level).label)
         reasons = {code: reason_text(row.get("reason", "")) for code, row in results.items()}
+        shortfalls = _shortfalls(explanation, label.level, application.level)
+    departed = application.recommended_outcome not in ("", label.level)
     return ReportData(
         methodology_name=str(application.methodology),
         level=label.level,
         level_label=level_label,
-        score_pct=label.score_pct,
+        gold_score_pct=label.gold_score_pct,
+        benchmark_score_pct=label.benchmark_score_pct,
+        requested_level=application.level,
+        requested_level_label=requested_label,
+        shortfalls=shortfalls,
+        departure_reason=application.override_reason if departed else "",
         decided_on=timezone.localdate(application.decided_at or certificate.issued_at),
         dimensions=[
             DimensionResult(
@@ -158,6 +188,9 @@ def report_data(certificate: Certificate) -> ReportData:
                 passed=bool(results.get(indicator.code, {}).get("passed")),
                 reason=reasons.get(indicator.code, ""),
                 value_type=indicator.value_type,
+                bronze_eligibility=indicator.bronze_eligibility,
+                gold_minimum=indicator.gold_minimum,
+                in_gold_set=indicator.in_gold_set,
             )
             for indicator in indicators
         ],

@@ -10,6 +10,7 @@ secretariat sees its progress and a crashed or repeated task still ends with one
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -59,8 +60,21 @@ class Label(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("organisation"),
     )
     level = models.CharField(_("level"), max_length=8, choices=Level.choices, db_index=True)
-    score_pct = models.DecimalField(
-        _("score (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    gold_score_pct = models.DecimalField(
+        _("GOLD score (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("On the GOLD set, rounded down to two decimals."),
+    )
+    benchmark_score_pct = models.DecimalField(
+        _("benchmarking score (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("On every indicator, rounded down to two decimals."),
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), db_index=True)
@@ -85,6 +99,12 @@ class Label(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} – {self.organisation} ({self.valid_until:%m/%Y})"
+
+    @property
+    def score_pct(self) -> Decimal | None:
+        """The headline score: the GOLD score of a GOLD label, the benchmarking score of a
+        SILVER or BRONZE one (empty for a SILVER label issued before both were kept)."""
+        return self.gold_score_pct if self.level == Level.GOLD else self.benchmark_score_pct
 
     @transition(
         field=state,

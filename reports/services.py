@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -59,6 +60,17 @@ def _already_issued(application: Application) -> TransitionRefused:
     )
 
 
+def _label_scores(recommendation) -> dict[str, Decimal | None]:
+    """Both scores of the decision, kept with the label: the GOLD score (on the GOLD set) and
+    the benchmarking score (on every indicator). Empty without a recommendation."""
+    if recommendation is None:
+        return {"gold_score_pct": None, "benchmark_score_pct": None}
+    return {
+        "gold_score_pct": recommendation.gold_score_pct,
+        "benchmark_score_pct": recommendation.benchmark_score_pct,
+    }
+
+
 def label_issue(*, application: Application, actor: User) -> Certificate:
     """Issue the label a confirmed decision awards.
 
@@ -67,7 +79,7 @@ def label_issue(*, application: Application, actor: User) -> Certificate:
     the certificate gets its number; after the commit a worker renders and signs the PDFs.
     A second click (or a concurrent one) is refused with the number already issued.
     """
-    from assessments.services.scoring import latest_recommendation
+    from assessments.services.decision import latest_recommendation
 
     if application.state == ApplicationState.CERTIFIED:
         raise _already_issued(application)
@@ -88,7 +100,7 @@ def label_issue(*, application: Application, actor: User) -> Certificate:
             application=application,
             organisation=application.organisation,
             level=application.decided_outcome,
-            score_pct=recommendation.score_pct if recommendation else None,
+            **_label_scores(recommendation),
             valid_from=valid_from,
             valid_until=valid_until,
         )

@@ -311,7 +311,8 @@ class LabelFactory(DjangoModelFactory):
     )
     organisation = factory.SubFactory(OrganisationFactory)
     level = Level.BRONZE
-    score_pct = Decimal("85.0")
+    gold_score_pct = Decimal("85.00")
+    benchmark_score_pct = Decimal("82.50")
     valid_from = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
     valid_until = factory.LazyAttribute(lambda o: o.valid_from.replace(year=o.valid_from.year + 2))
 

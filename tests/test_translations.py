@@ -438,11 +438,14 @@ def test_numbers_are_localised_on_a_german_page(client, organisation, manager, s
     application = factories.ApplicationFactory(
         organisation=organisation, created_by=manager, state=S.QUALITY_REVIEW
     )
-    Recommendation.objects.filter(application=application).update(score_pct=Decimal("87.5"))
+    Recommendation.objects.filter(application=application).update(
+        gold_score_pct=Decimal("87.5"), benchmark_score_pct=Decimal("81.25")
+    )
     second_secretariat.language = "de"
     second_secretariat.save(update_fields=["language"])
     client.force_login(second_secretariat)
 
     html = _german_page(client, reverse("application_detail", args=[application.pk]))
 
-    assert "Punktzahl 87,5 % des Maximums" in html
+    assert "87,50\u00a0%" in html or "87,50 %" in html
+    assert "81,25\u00a0%" in html or "81,25 %" in html

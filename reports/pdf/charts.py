@@ -29,9 +29,11 @@ AXIS_COLOUR = "#9AA5B1"
 FONT = "font-family:'DejaVu Sans',sans-serif"
 
 
-def format_pct(value: Decimal) -> str:
-    """``96`` or ``87.5`` (``87,5`` in German), followed by a non-breaking space and ``%``."""
-    return f"{floatformat(value, -1)}\u00a0%"
+def format_pct(value: Decimal, places: int = -1) -> str:
+    """``96`` or ``87.5`` (``87,5`` in German), followed by a non-breaking space and ``%``;
+    ``places=2`` always shows two decimals (a score, already rounded down: never rounded up
+    again, so 79.99 stays 79.99)."""
+    return f"{floatformat(value, places)}\u00a0%"
 
 
 def _x(pct: Decimal) -> float:
@@ -59,7 +61,7 @@ def _row(index: int, dimension: DimensionResult) -> list[str]:
         _text(
             WIDTH,
             bar_y + 10.5,
-            format_pct(dimension.score_pct) if dimension.score_pct is not None else "–",
+            format_pct(dimension.score_pct, 2) if dimension.score_pct is not None else "–",
             size=10,
             anchor="end",
             font_weight="bold",

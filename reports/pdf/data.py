@@ -37,6 +37,7 @@ class CertificateData:
     verify_url: str
     methodology_name: str
     score_pct: Decimal | None = None
+    """The headline score: the GOLD score of a GOLD label, the benchmarking score otherwise."""
     language: str = "en"
     issuer_name: str = ""
     """Shown as the issuing secretariat; empty means the translated "labelling secretariat"."""
@@ -64,11 +65,33 @@ class IndicatorRow:
     reason: str = ""
     value_type: str = "count"
     """The methodology's value type: ``"yes_no"`` shows yes/no, ``"rubric"`` shows "2 / 3"."""
+    bronze_eligibility: bool = False
+    """A BRONZE eligibility criterion: every label needs it met."""
+    gold_minimum: bool = False
+    """A GOLD minimum requirement: SILVER and GOLD need it met."""
+    in_gold_set: bool = False
+    """Counts in the GOLD score."""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelShortfall:
+    """A level above the awarded one, up to the one applied for, that was not reached, and the
+    rules' reasons (translated)."""
+
+    level: str
+    level_label: str
+    reasons: Sequence[str]
 
 
 @dataclass(frozen=True, slots=True)
 class ReportData:
-    """An assessment report; ``level`` is empty when no label was awarded."""
+    """An assessment report; ``level`` is empty when no label was awarded.
+
+    Both scores are percentages rounded down to two decimals: the GOLD score on the indicators
+    of the GOLD set, the benchmarking score on every indicator. ``requested_level`` is the level
+    applied for; when the award is lower, ``shortfalls`` say why each level above it was not
+    reached and ``departure_reason`` why the decision departed from the rules' recommendation.
+    """
 
     organisation_name: str
     organisation_legal_name: str
@@ -77,7 +100,8 @@ class ReportData:
     methodology_name: str
     level: str
     level_label: str
-    score_pct: Decimal | None
+    gold_score_pct: Decimal | None
+    benchmark_score_pct: Decimal | None
     decided_on: date
     dimensions: Sequence[DimensionResult]
     indicators: Sequence[IndicatorRow]
@@ -90,10 +114,29 @@ class ReportData:
     valid_until: date | None = None
     verify_url: str = ""
     issuer_name: str = ""
+    requested_level: str = ""
+    requested_level_label: str = ""
+    shortfalls: Sequence[LevelShortfall] = ()
+    departure_reason: str = ""
 
     @property
     def has_benchmark(self) -> bool:
         return any(dimension.peer_median_pct is not None for dimension in self.dimensions)
+
+    @property
+    def score_pct(self) -> Decimal | None:
+        """The headline score: the GOLD score of a GOLD label, the benchmarking score
+        otherwise."""
+        return self.gold_score_pct if self.level == "gold" else self.benchmark_score_pct
+
+    @property
+    def below_request(self) -> bool:
+        """Whether less than the level applied for was awarded."""
+        return bool(self.requested_level) and self.requested_level != self.level
+
+    @property
+    def gold_set_size(self) -> int:
+        return sum(1 for row in self.indicators if row.in_gold_set)
 
 
 def peer_medians(

@@ -5,7 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from assessments.engine import months_after
 from assessments.models import Assignment, AssignmentRole
+from assessments.services.decision import assessment_date, latest_recommendation
 from labelling import demo
 from labelling.models import (
     Application,
@@ -47,6 +49,7 @@ def _snapshot() -> dict[str, list]:
         (demo.MANAGER_2, {"is_cluster_manager": True, "is_staff": False}),
         (demo.EXPERT_DE, {"is_expert": True, "country": "DE"}),
         (demo.EXPERT_FR, {"is_expert": True, "country": "FR"}),
+        (demo.EXPERT_BE, {"is_expert": True, "country": "BE"}),
         (
             demo.SECRETARIAT,
             {"is_secretariat": True, "is_staff": True, "is_superuser": True},
@@ -56,7 +59,15 @@ def _snapshot() -> dict[str, list]:
             {"is_secretariat": True, "is_staff": True, "is_superuser": False},
         ),
     ],
-    ids=["manager", "manager2", "expert-de", "expert-fr", "secretariat", "secretariat2"],
+    ids=[
+        "manager",
+        "manager2",
+        "expert-de",
+        "expert-fr",
+        "expert-be",
+        "secretariat",
+        "secretariat2",
+    ],
 )
 def test_seed_demo_creates_a_log_in_per_role(email, flags):
     _seed()
@@ -119,8 +130,9 @@ def test_seed_demo_audit_trails_lead_without_gaps_from_creation_to_the_current_s
 def test_seed_demo_certifies_a_gold_application_assessed_by_experts_from_two_countries():
     _seed()
 
-    gold = Application.objects.get(state=ApplicationState.CERTIFIED, level=Level.GOLD)
-    assert gold.decided_outcome == Outcome.GOLD
+    gold = Application.objects.get(state=ApplicationState.CERTIFIED, decided_outcome=Outcome.GOLD)
+    assert gold.level == Level.GOLD
+    assert gold.organisation.country.code == "DE"
     assert gold.proposed_by.email == demo.SECRETARIAT
     assert gold.decision_confirmed_by.email == demo.SECRETARIAT_2
     experts = {
@@ -131,6 +143,53 @@ def test_seed_demo_certifies_a_gold_application_assessed_by_experts_from_two_cou
         (AssignmentRole.LEAD, demo.EXPERT_DE, "DE"),
         (AssignmentRole.SECOND, demo.EXPERT_FR, "FR"),
     }
+
+
+def test_seed_demo_gives_each_level_the_expert_team_its_rules_ask_for():
+    """One scoring expert for BRONZE and SILVER; for GOLD two, one from the organisation's
+    country and one from another."""
+    _seed()
+
+    for application in Application.objects.filter(assignments__isnull=False).distinct():
+        countries = [a.expert.country.code for a in application.assignments.all()]
+        home = application.organisation.country.code
+        if application.level == Level.GOLD:
+            assert len(countries) == 2, application
+            assert home in countries, application
+            assert any(country != home for country in countries), application
+        else:
+            assert len(countries) == 1, application
+
+
+def test_seed_demo_certifies_bronze_for_a_gold_request_whose_gold_score_falls_short():
+    _seed()
+
+    application = Application.objects.get(
+        state=ApplicationState.CERTIFIED, level=Level.GOLD, decided_outcome=Outcome.BRONZE
+    )
+    recommendation = latest_recommendation(application)
+    assert application.label.level == Level.BRONZE
+    assert (application.recommended_outcome, application.override_reason) == (Outcome.BRONZE, "")
+    gold = next(c for c in recommendation.explanation["checks"] if c["level"] == Level.GOLD)
+    assert [reason["code"] for reason in gold["reasons"]] == ["gold.score_below_minimum"]
+    assert recommendation.gold_score_pct < 80
+    assert application.label.gold_score_pct == recommendation.gold_score_pct
+    assert application.label.benchmark_score_pct == recommendation.benchmark_score_pct
+    bronze = next(c for c in recommendation.explanation["checks"] if c["level"] == Level.BRONZE)
+    assert bronze["met"]
+
+
+def test_seed_demo_silver_applications_follow_a_bronze_label_of_18_to_24_months_before():
+    """The certified SILVER on its assessment date, the open ones on the day of the seed."""
+    _seed()
+
+    silvers = Application.objects.filter(level=Level.SILVER)
+    assert silvers.filter(state=ApplicationState.CERTIFIED, decided_outcome=Outcome.SILVER)
+    for application in silvers:
+        on = assessment_date(application)
+        bronze = application.organisation.labels.get(level=Level.BRONZE)
+        assert months_after(bronze.valid_from, 18) <= on <= months_after(bronze.valid_from, 24)
+        assert application.renews == bronze
 
 
 def test_seed_demo_is_idempotent():

@@ -3,7 +3,13 @@
 from datetime import date
 from decimal import Decimal
 
-from reports.pdf.data import CertificateData, DimensionResult, IndicatorRow, ReportData
+from reports.pdf.data import (
+    CertificateData,
+    DimensionResult,
+    IndicatorRow,
+    LevelShortfall,
+    ReportData,
+)
 
 VERIFY_URL = "https://labels.example.org/verify/CL-2026-000123-8/"
 DIMENSIONS = (
@@ -55,6 +61,7 @@ def indicator(code: str, dimension_code: str, **overrides) -> IndicatorRow:
         "light": "green",
         "threshold": Decimal(15),
         "passed": True,
+        "in_gold_set": True,
     }
     return IndicatorRow(**(values | overrides))
 
@@ -68,13 +75,16 @@ def report_data(**overrides) -> ReportData:
         "methodology_name": "Cluster excellence methodology 2026",
         "level": "gold",
         "level_label": "GOLD",
-        "score_pct": Decimal("87.5"),
+        "gold_score_pct": Decimal("87.5"),
+        "benchmark_score_pct": Decimal("84.25"),
+        "requested_level": "gold",
+        "requested_level_label": "GOLD",
         "decided_on": date(2026, 2, 20),
         "dimensions": dimensions(),
         "indicators": [
-            indicator("STR-1", "STR"),
+            indicator("STR-1", "STR", bronze_eligibility=True, gold_minimum=True),
             indicator("STR-2", "STR", light="red", passed=False, reason="below the threshold"),
-            indicator("FIN-1", "FIN", unit="%", light="yellow"),
+            indicator("FIN-1", "FIN", unit="%", light="yellow", in_gold_set=False),
         ],
         "recommendations": ["Broaden the financing base beyond public grants."],
         "experts": ["Anna Schmidt (DE)", "Jean Dupont (FR)"],
@@ -85,3 +95,20 @@ def report_data(**overrides) -> ReportData:
         "verify_url": VERIFY_URL,
     }
     return ReportData(**(values | overrides))
+
+
+def bronze_for_gold(**overrides) -> ReportData:
+    """A report of a GOLD request the rules decided BRONZE: the GOLD score fell short."""
+    values = {
+        "level": "bronze",
+        "level_label": "BRONZE",
+        "gold_score_pct": Decimal("79.99"),
+        "benchmark_score_pct": Decimal("76.5"),
+        "shortfalls": [
+            LevelShortfall("gold", "GOLD", ["GOLD score 79.99 % is below 80 %"]),
+            LevelShortfall(
+                "silver", "SILVER", ["no BRONZE label 18 to 24 months before", "no areas"]
+            ),
+        ],
+    }
+    return report_data(**(values | overrides))

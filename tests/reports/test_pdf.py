@@ -3,6 +3,7 @@
 import io
 import subprocess
 from datetime import date
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -12,6 +13,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from reports.pdf.data import LevelShortfall
 from reports.pdf.render import (
     PdfRenderingError,
     certificate_html,
@@ -21,7 +23,14 @@ from reports.pdf.render import (
     report_html,
 )
 from reports.pdf.signing import write_self_signed_credentials
-from tests.reports.samples import VERIFY_URL, certificate_data, dimensions, report_data
+from tests.reports.samples import (
+    VERIFY_URL,
+    bronze_for_gold,
+    certificate_data,
+    dimensions,
+    indicator,
+    report_data,
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +41,11 @@ def certificate_pdf(signing_settings) -> bytes:
 @pytest.fixture(scope="module")
 def report_pdf(signing_settings) -> bytes:
     return render_report_pdf(report_data())
+
+
+@pytest.fixture(scope="module")
+def bronze_for_gold_pdf(signing_settings) -> bytes:
+    return render_report_pdf(bronze_for_gold())
 
 
 def _text(pdf: bytes) -> str:
@@ -53,8 +67,9 @@ def _signature_status(pdf: bytes, trusted: asn1_x509.Certificate):
         "CL-2026-000123-8",
         "Valid from 1 March 2026 until 29 February 2028",
         VERIFY_URL.removeprefix("https://").split("/")[0],
+        "GOLD score: 87.50 % of the maximum",
     ],
-    ids=["organisation", "level", "number", "validity", "verification-host"],
+    ids=["organisation", "level", "number", "validity", "verification-host", "headline-score"],
 )
 def test_certificate_text_shows(certificate_pdf, expected):
     assert expected in _text(certificate_pdf)
@@ -72,7 +87,9 @@ def test_certificate_is_one_a4_landscape_page(certificate_pdf):
     [
         "Rhine-Neckar Biotech Cluster",
         "GOLD",
-        "87.5 %",
+        "87.50 %",
+        "GOLD score 87.50 % of the maximum on the 2 indicators of the GOLD set",
+        "Benchmarking score 84.25 % of the maximum on all 3 indicators",
         "CL-2026-000123-8",
         "Valid from 1 March 2026 until 29 February 2028",
         "Indicator STR-2",
@@ -85,6 +102,8 @@ def test_certificate_is_one_a4_landscape_page(certificate_pdf):
         "organisation",
         "level",
         "score",
+        "gold-score",
+        "benchmarking-score",
         "number",
         "validity",
         "indicator",
@@ -102,7 +121,7 @@ def test_report_shows_the_peer_median_with_enough_peers(report_pdf):
     text = _text(report_pdf)
 
     assert "Median score of 12 labelled organisations per dimension" in text
-    assert "Financing 66.7 % 70 %" in text
+    assert "Financing 66.70 % 70 %" in text
 
 
 def test_report_with_fewer_than_five_peers_shows_no_benchmark(signing_settings):
@@ -112,6 +131,77 @@ def test_report_with_fewer_than_five_peers_shows_no_benchmark(signing_settings):
 
     assert "Fewer than 5 labelled peers: no benchmark." in text
     assert "Peer median" not in text
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "BRONZE 76.50 %benchmarking score: of the maximum on all indicators",  # no space: a block
+        "Level applied for GOLD",
+        "Applied for GOLD; awarded BRONZE, the highest level whose rules are met.",
+        "GOLD not reached: GOLD score 79.99 % is below 80 %.",
+        "SILVER not reached: no BRONZE label 18 to 24 months before; no areas.",
+        "GOLD score 79.99 % of the maximum on the 2 indicators of the GOLD set",
+    ],
+    ids=["headline-score", "level-applied-for", "outcome", "gold-reason", "silver-reasons", "gold"],
+)
+def test_report_of_a_gold_request_decided_bronze_says_why(bronze_for_gold_pdf, expected):
+    assert expected in _text(bronze_for_gold_pdf)
+
+
+def test_report_of_the_level_applied_for_mentions_no_request():
+    html = report_html(report_data())
+
+    assert "Level applied for" not in html
+    assert "Applied for" not in html
+
+
+def test_report_shows_scores_with_two_decimals_never_rounded_up():
+    html = report_html(bronze_for_gold(dimensions=[], benchmark_score_pct=Decimal("79.99")))
+
+    assert html.count("79.99&nbsp;%") == 3  # the cover, the GOLD score, the benchmarking score
+    assert "80.0" not in html
+
+
+def test_report_marks_eligibility_criteria_and_gold_minimums():
+    html = report_html(
+        report_data(
+            indicators=[
+                indicator("STR-1", "STR", bronze_eligibility=True),
+                indicator("STR-2", "STR", gold_minimum=True),
+            ]
+        )
+    )
+
+    assert html.count('class="tag eligibility"') == 1
+    assert html.count('class="tag gold-minimum"') == 1
+    assert "BRONZE eligibility criterion: every label needs it met." in html
+    assert "GOLD minimum requirement: SILVER and GOLD need it met." in html
+
+
+def test_report_of_a_lower_award_than_the_rules_recommend_gives_the_departure_reason():
+    html = report_html(
+        bronze_for_gold(shortfalls=[], departure_reason="FIN-2 could not be verified on site.")
+    )
+
+    assert "Applied for <strong>GOLD</strong>; awarded <strong>BRONZE</strong>.</p>" in html
+    assert "the highest level whose rules are met" not in html
+    assert (
+        "The decision departs from the rules' recommendation: FIN-2 could not be verified on site."
+    ) in html
+
+
+def test_report_escapes_the_reasons_and_the_departure_reason():
+    html = report_html(
+        bronze_for_gold(
+            shortfalls=[LevelShortfall("gold", "GOLD", ["<i>reason</i>"])],
+            departure_reason='<script>alert("x")</script>',
+        )
+    )
+
+    assert "&lt;i&gt;reason&lt;/i&gt;" in html
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
 
 
 def test_report_without_a_label_says_so(signing_settings):
@@ -193,6 +283,22 @@ def test_certificate_html_escapes_the_organisation_name():
 
     assert "&lt;b&gt;Bold &amp; Co&lt;/b&gt;" in html
     assert "<b>Bold" not in html
+
+
+@pytest.mark.parametrize(
+    ("level", "score", "expected"),
+    [
+        ("gold", "87.5", "GOLD score: 87.50&nbsp;% of the maximum"),
+        ("gold", "79.99", "GOLD score: 79.99&nbsp;% of the maximum"),
+        ("silver", "71.25", "Benchmarking score: 71.25&nbsp;% of the maximum"),
+        ("bronze", "79.99", "Benchmarking score: 79.99&nbsp;% of the maximum"),
+    ],
+    ids=["gold", "gold-not-rounded-up", "silver", "bronze-not-rounded-up"],
+)
+def test_certificate_names_its_headline_score(level, score, expected):
+    html = certificate_html(certificate_data(level=level, score_pct=Decimal(score)))
+
+    assert expected in html
 
 
 def test_certificate_html_is_in_the_requested_language():
