@@ -1110,8 +1110,8 @@ class IndicatorResultSerializer(serializers.Serializer):
         default=False, help_text="A GOLD minimum requirement: SILVER and GOLD need it met."
     )
     in_gold_set = serializers.BooleanField(
-        default=False, help_text="Counts in the GOLD score (every indicator counts in the "
-        "benchmarking score)."
+        default=False,
+        help_text="Counts in the GOLD score (every indicator counts in the benchmarking score).",
     )
     passed = serializers.BooleanField(help_text="Whether the value meets the threshold.")
     reason = ReasonField()
