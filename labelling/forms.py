@@ -45,6 +45,15 @@ class TransitionForm(forms.Form):
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
 
+    def __init__(self, *args, ceiling: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The level applied for is a ceiling: the page offers nothing above it (the service
+        # refuses it all the same, with the reason, when it is sent anyway).
+        if ceiling:
+            order = [Outcome.GOLD, Outcome.SILVER, Outcome.BRONZE, Outcome.NONE]
+            allowed = order[order.index(Outcome(ceiling)) :]
+            self.fields["outcome"].choices = [(o.value, o.label) for o in allowed]
+
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(

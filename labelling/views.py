@@ -279,6 +279,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for name in user_transitions(application, request.user)
         if name in APPLICATION_ACTIONS
     ]
+    recommendation_context = _recommendation_context(application, request.user)
+    recommendation = recommendation_context.get("recommendation")
     return render(
         request,
         "labelling/application_detail.html",
@@ -286,8 +288,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "history": selectors.application_history(application=application),
             "actions": actions,
-            "form": TransitionForm(),
-            **_recommendation_context(application, request.user),
+            # The proposal starts from what the rules recommend.
+            "form": TransitionForm(
+                ceiling=application.level,
+                initial={"outcome": recommendation.outcome if recommendation else ""},
+            ),
+            **recommendation_context,
             **_self_assessment_context(application, request.user),
             **label_context(application, request.user),
             **_expert_suggestions_context(application, request.user),
