@@ -22,18 +22,23 @@ The rules (``../shared/domain.md``, issue 13):
 from __future__ import annotations
 
 import datetime
+import json
+import tempfile
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.core.management import call_command
 from django.urls import reverse
 
 from assessments import services as assessment_services
 from assessments.models import AssignmentRole, Indicator, MethodologyVersion
-from assessments.services.decision import latest_recommendation
+from assessments.services.decision import decision_input_for, latest_recommendation
 from assessments.services.methodology import methodology_load
+from assessments.simulation import input_for, simulate
 from labelling import services
 from labelling.exceptions import InvalidInput
 from labelling.models import Application, ApplicationState, Level, Outcome
@@ -173,9 +178,17 @@ def walk(organisation, manager, secretariat, german_expert, french_expert):
             values=values,
             validated_areas=validated_areas,
         )
+        # The same facts through simulate_decision give the same result.
+        simulated = simulate(input_for(application.methodology, decision_input_for(application)))
+        assert simulated["level"] == _level_name(recommendation.outcome)
+        assert simulated["gold_score_percent"] == str(recommendation.gold_score_pct)
         return application, recommendation
 
     return run
+
+
+def _level_name(outcome: str) -> str | None:
+    return None if outcome == Outcome.NONE else outcome.upper()
 
 
 def _check(recommendation, level: str) -> dict:
@@ -667,3 +680,70 @@ def test_a_revoked_label_is_never_a_prior_bronze(walk, organisation, secretariat
     _application, recommendation = walk(Level.SILVER, TOP)
 
     assert recommendation.outcome == Outcome.BRONZE
+
+
+# --- The same rules through manage.py simulate_decision ---------------------------------------
+
+
+def _simulated(level, values, *, experts=("DE", "FR"), prior=(), areas=3, methodology=None):
+    """What ``simulate_decision`` says for a German organisation assessed on TODAY."""
+    data = {
+        "methodology": methodology or "test-small:1",
+        "requested_level": level.upper(),
+        "assessment_date": TODAY.date().isoformat(),
+        "organisation_country": "DE",
+        "expert_countries": list(experts),
+        "improvement_areas_validated": areas,
+        "prior_labels": [
+            {"level": "BRONZE", "valid_from": started.isoformat(), "state": state}
+            for started, state in prior
+        ],
+        "values": {code: str(value) for code, value in values.items()},
+    }
+    out = StringIO()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(data, handle)
+    call_command("simulate_decision", handle.name, stdout=out)
+    Path(handle.name).unlink()
+    return json.loads(out.getvalue())["level"]
+
+
+def _months_before(months: int, days: int = 0) -> datetime.date:
+    return (TODAY - relativedelta(months=months) - datetime.timedelta(days=days)).date()
+
+
+SIMULATED_CASES = [
+    ("gold", AT_THRESHOLDS, {}, "BRONZE"),
+    ("silver", AT_THRESHOLDS, {}, "BRONZE"),
+    ("gold", {**TOP, "GOV-2": 2}, {}, "GOLD"),
+    ("gold", {"A": 1, "B": 0}, {"methodology": "test-rounding:1"}, "BRONZE"),
+    ("gold", {**TOP, "GOV-3": Decimal("0.4")}, {}, None),
+    ("gold", TOP, {"experts": ("DE", "DE")}, "BRONZE"),
+    ("gold", TOP, {"experts": ("FR", "AT")}, "BRONZE"),
+    ("silver", AT_THRESHOLDS, {"prior": [(_months_before(18), "active")]}, "SILVER"),
+    ("silver", AT_THRESHOLDS, {"prior": [(_months_before(18, -1), "active")]}, "BRONZE"),
+    ("silver", AT_THRESHOLDS, {"prior": [(_months_before(24), "expired")]}, "SILVER"),
+    ("silver", AT_THRESHOLDS, {"prior": [(_months_before(24, 1), "active")]}, "BRONZE"),
+    ("silver", AT_THRESHOLDS, {"prior": [(_months_before(20), "revoked")]}, "BRONZE"),
+    ("silver", AT_THRESHOLDS, {"prior": [(_months_before(20), "suspended")]}, "BRONZE"),
+    ("silver", AT_THRESHOLDS, {"prior": [(_months_before(20), "active")], "areas": 2}, "BRONZE"),
+    ("bronze", {**AT_THRESHOLDS, "STR-1": 12}, {}, None),
+]
+SIMULATED_IDS = [
+    "gold-falls-back-to-bronze", "silver-falls-back-to-bronze", "exactly-80-percent-is-gold",
+    "79.99-percent-is-not-gold", "eligibility-missed-no-label", "two-national-experts",
+    "two-foreign-experts", "bronze-exactly-18-months", "bronze-a-day-short-of-18",
+    "expired-bronze-exactly-24-months", "bronze-a-day-past-24", "revoked-bronze",
+    "suspended-bronze", "two-improvement-areas", "bronze-eligibility-missed",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("level", "values", "facts", "expected"), SIMULATED_CASES, ids=SIMULATED_IDS
+)
+def test_simulate_decision_applies_the_same_rules(level, values, facts, expected, db):
+    factories.small_methodology()
+    if not MethodologyVersion.objects.filter(code="test-rounding").exists():
+        methodology_load(path=ROUNDING)
+
+    assert _simulated(level, values, **facts) == expected
