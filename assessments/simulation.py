@@ -23,6 +23,8 @@ from assessments import engine
 from assessments.explanations import reason_text
 from assessments.methodology_schema import MethodologyFileError, parse_methodology
 from assessments.models import MethodologyVersion
+from assessments.services.methodology import methodology_find
+from labelling.exceptions import InvalidInput
 
 REQUIRED_KEYS = (
     "methodology",
@@ -44,21 +46,6 @@ class SimulationError(ValueError):
         super().__init__(f"{field}: {message}" if field else message)
 
 
-def _version(identifier: str) -> MethodologyVersion:
-    code, _sep, version = identifier.rpartition(":")
-    found = MethodologyVersion.objects.filter(version=version)
-    if code:
-        found = found.filter(code=code)
-    matches = list(found[:2])
-    if not matches:
-        raise SimulationError("methodology", f"unknown methodology {identifier!r}")
-    if len(matches) > 1:
-        raise SimulationError(
-            "methodology", f"{identifier!r} is ambiguous; name it as CODE:VERSION"
-        )
-    return matches[0]
-
-
 def methodology_spec(identifier: object) -> tuple[engine.MethodologySpec, str]:
     """The engine's view of a methodology, and its state (``draft``, ``published`` or ``file``).
 
@@ -76,7 +63,10 @@ def methodology_spec(identifier: object) -> tuple[engine.MethodologySpec, str]:
             if isinstance(exc, MethodologyFileError):
                 raise SimulationError("methodology", f"{path.name}: {exc}") from exc
             raise SimulationError("methodology", f"{path}: cannot be read ({exc})") from exc
-    version = _version(identifier.strip())
+    try:
+        version = methodology_find(identifier)
+    except InvalidInput as exc:
+        raise SimulationError("methodology", exc.message) from exc
     return version.as_spec(), version.state
 
 

@@ -341,6 +341,7 @@ SYSTEM_ACTOR_LABELS = {
     "system: certificate worker": _("system: certificate worker"),
     "system: expiry task": _("system: expiry task"),
     "system: load_methodology": _("system: methodology loader"),
+    "system: publish_methodology": _("system: methodology publishing command"),
 }
 
 

@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from assessments import engine
 from labelling.exceptions import TransitionRefused
+from labelling.rules import transition_permission
 
 
 class MethodologyLocked(TransitionRefused):
@@ -113,7 +114,7 @@ class MethodologyVersion(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=MethodologyState.DRAFT,
         target=MethodologyState.PUBLISHED,
-        permission="assessments.publish_methodology",
+        permission=transition_permission("assessments.publish_methodology"),
     )
     def publish(self, *, at) -> None:
         self.published_at = at

@@ -102,15 +102,84 @@ def methodology_load(
     return version
 
 
+def methodology_find(identifier: str) -> MethodologyVersion:
+    """The version named ``CODE:VERSION``, or ``VERSION`` alone when only one code has it;
+    ``InvalidInput`` otherwise."""
+    code, _sep, version = identifier.strip().rpartition(":")
+    found = MethodologyVersion.objects.filter(version=version)
+    if code:
+        found = found.filter(code=code)
+    matches = list(found[:2])
+    if not matches:
+        raise InvalidInput(
+            _("There is no methodology version %(version)s.") % {"version": identifier},
+            field="methodology",
+        )
+    if len(matches) > 1:
+        raise InvalidInput(
+            _("Several methodologies have version %(version)s; name it as CODE:VERSION.")
+            % {"version": identifier},
+            field="methodology",
+        )
+    return matches[0]
+
+
+def methodology_as_file(methodology: MethodologyVersion) -> dict:
+    """The stored version written back in the file format: what ``parse_methodology`` checks
+    (a draft may have been changed in the admin since it was loaded)."""
+    dimensions = list(methodology.dimensions.order_by("order"))
+    indicators = list(methodology.indicators.select_related("dimension").order_by("order"))
+    return {
+        "code": methodology.code,
+        "version": methodology.version,
+        "name": methodology.name,
+        "description": methodology.description,
+        "validity_months": methodology.validity_months,
+        "label_rules": {
+            "gold_min_score_pct": methodology.gold_min_score_pct,
+            "gold_min_expert_countries": methodology.gold_min_expert_countries,
+            "silver_min_improvement_areas": methodology.silver_min_improvement_areas,
+            "silver_prior_bronze_min_months": methodology.silver_prior_bronze_min_months,
+            "silver_prior_bronze_max_months": methodology.silver_prior_bronze_max_months,
+            "bronze_eligibility": [i.code for i in indicators if i.bronze_eligibility],
+            "gold_minimum_requirements": [i.code for i in indicators if i.gold_minimum],
+        },
+        "dimensions": [
+            {"code": d.code, "title": d.title, "description": d.description} for d in dimensions
+        ],
+        "indicators": [
+            {
+                "code": i.code,
+                "dimension": i.dimension.code,
+                "title": i.title,
+                "guidance": i.guidance,
+                "evidence": i.evidence_required,
+                "value_type": i.value_type,
+                "unit": i.unit,
+                "bands": i.bands,
+                "threshold": i.threshold,
+                "weight": i.weight,
+                "in_gold_set": i.in_gold_set,
+                "rubric": i.rubric,
+                "source": i.source,
+            }
+            for i in indicators
+        ],
+    }
+
+
 def methodology_publish(
-    *, methodology: MethodologyVersion, actor: User | None
+    *, methodology: MethodologyVersion, actor: User | None, system_label: str = ""
 ) -> MethodologyVersion:
-    """Freeze the version; from now on new applications are pinned to it."""
+    """Freeze the version after checking it again as a file would be checked; from now on new
+    applications are pinned to it. Raises ``MethodologyFileError`` naming what is wrong, or the
+    transition's refusals (already published, not the secretariat)."""
+    parse_methodology(methodology_as_file(methodology))
     run_transition(
         methodology,
         "publish",
         actor=actor,
-        system_label="load_methodology" if actor is None else "",
+        system_label=(system_label or "load_methodology") if actor is None else "",
         notify=False,
         at=timezone.now(),
     )

@@ -118,7 +118,10 @@ MALFORMED = [
     (lambda d: d.update(colour="gold"), "colour: unknown key"),
     (lambda d: d.pop("values"), "values: missing"),
     (lambda d: d["values"].update({"NOPE-1": 1}), "values.NOPE-1: unknown indicator"),
-    (lambda d: d.update(methodology="ecl-default:1999.9"), "methodology: unknown methodology"),
+    (
+        lambda d: d.update(methodology="ecl-default:1999.9"),
+        "methodology: There is no methodology version",
+    ),
     (lambda d: d["values"].pop("STR-1"), "values.STR-1: missing value"),
     (lambda d: d["values"].update({"STR-3": 101}), "values.STR-3: 101 is outside the range"),
     (lambda d: d["values"].update({"STR-1": -1}), "values.STR-1: -1 is outside the range"),
