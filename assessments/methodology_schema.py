@@ -96,6 +96,32 @@ class DimensionIn(Strict):
     description: str = ""
 
 
+class MethodologyTextsIn(Strict):
+    name: str = Field(default="", max_length=200)
+    description: str = ""
+
+
+class DimensionTextsIn(Strict):
+    title: str = Field(default="", max_length=200)
+    description: str = ""
+
+
+class IndicatorTextsIn(Strict):
+    title: str = Field(default="", max_length=300)
+    guidance: str = ""
+    evidence: str = ""
+    unit: str = Field(default="", max_length=40)
+    rubric: list[str] = Field(default_factory=list)
+
+
+class TranslationIn(Strict):
+    """The texts of one more language; what is left out reads in English."""
+
+    methodology: MethodologyTextsIn = Field(default_factory=MethodologyTextsIn)
+    dimensions: dict[Code, DimensionTextsIn] = Field(default_factory=dict)
+    indicators: dict[Code, IndicatorTextsIn] = Field(default_factory=dict)
+
+
 class MethodologyIn(Strict):
     code: Code
     version: str = Field(min_length=1, max_length=32)
@@ -105,6 +131,10 @@ class MethodologyIn(Strict):
     label_rules: LabelRulesIn = Field(default_factory=LabelRulesIn)
     dimensions: list[DimensionIn] = Field(min_length=1)
     indicators: list[IndicatorIn] = Field(min_length=1)
+    #: The texts in other languages than English, by language code (``de``).
+    translations: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], TranslationIn] = Field(
+        default_factory=dict
+    )
 
     @field_validator("dimensions")
     @classmethod
@@ -137,6 +167,21 @@ class MethodologyIn(Strict):
                 raise ValueError(f"label_rules.{name}: unknown indicator(s) {', '.join(unknown)}")
             if len(set(codes)) != len(codes):
                 raise ValueError(f"label_rules.{name}: an indicator is listed twice")
+        for language, texts in self.translations.items():
+            where = f"translations.{language}"
+            unknown = sorted(set(texts.dimensions) - {d.code for d in self.dimensions})
+            if unknown:
+                raise ValueError(f"{where}.dimensions: unknown dimension(s) {', '.join(unknown)}")
+            unknown = sorted(set(texts.indicators) - seen)
+            if unknown:
+                raise ValueError(f"{where}.indicators: unknown indicator(s) {', '.join(unknown)}")
+            rubrics = {i.code: len(i.rubric) for i in self.indicators}
+            for code, text in texts.indicators.items():
+                if text.rubric and len(text.rubric) != rubrics[code]:
+                    raise ValueError(
+                        f"{where}.indicators.{code}.rubric: {len(text.rubric)} levels, the "
+                        f"indicator describes {rubrics[code]}"
+                    )
         outside = [c for c in self.label_rules.gold_minimum_requirements if c not in gold_set]
         if outside:
             raise ValueError(

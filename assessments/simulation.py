@@ -43,6 +43,8 @@ class SimulationError(ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
+        # One line whatever the cause says: a YAML parser's message spans several.
+        message = " ".join(message.split())
         super().__init__(f"{field}: {message}" if field else message)
 
 
@@ -57,12 +59,18 @@ def methodology_spec(identifier: object) -> tuple[engine.MethodologySpec, str]:
     if path.suffix.lower() in {".yaml", ".yml", ".json"}:
         try:
             raw = path.read_text(encoding="utf-8")
-            data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
-            return parse_methodology(data).as_spec(), "file"
-        except (OSError, ValueError, yaml.YAMLError) as exc:
-            if isinstance(exc, MethodologyFileError):
-                raise SimulationError("methodology", f"{path.name}: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
             raise SimulationError("methodology", f"{path}: cannot be read ({exc})") from exc
+        try:
+            data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise SimulationError(
+                "methodology", f"{path}: not valid {path.suffix} ({exc})"
+            ) from exc
+        try:
+            return parse_methodology(data).as_spec(), "file"
+        except MethodologyFileError as exc:
+            raise SimulationError("methodology", f"{path.name}: {exc}") from exc
     try:
         version = methodology_find(identifier)
     except InvalidInput as exc:
@@ -110,7 +118,8 @@ def _number(spec: engine.IndicatorSpec, value: object) -> Decimal:
     problem = engine.value_problem(spec.value_type, value)
     if problem is not None:
         raise SimulationError(field, str(problem))
-    return value
+    # "1E+2" is the whole number 100: shown as plain digits, as the database would keep it.
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
 def _values(methodology: engine.MethodologySpec, raw: object) -> dict[str, Decimal]:
@@ -284,7 +293,9 @@ def input_for(methodology: MethodologyVersion, decision_input: engine.DecisionIn
         "requested_level": decision_input.requested_level.upper(),
         "assessment_date": decision_input.assessment_date.isoformat(),
         "organisation_country": decision_input.organisation_country,
-        "expert_countries": list(decision_input.expert_countries),
+        # An expert without a country is ignored by the engine's team rule; the simulation
+        # refuses an empty code, so it is left out rather than written as "".
+        "expert_countries": [code for code in decision_input.expert_countries if code],
         "improvement_areas_validated": decision_input.validated_improvement_areas,
         "prior_labels": [
             {"level": p.level.upper(), "valid_from": p.valid_from.isoformat(), "state": p.state}

@@ -137,16 +137,17 @@ USERS: tuple[DemoUser, ...] = (
     ),
 )
 
-SECTORS: tuple[tuple[str, str], ...] = (
-    ("health", "Health and life sciences"),
-    ("mobility", "Mobility and automotive"),
-    ("energy", "Energy"),
-    ("digital", "Digital and ICT"),
-    ("food", "Food and agriculture"),
-    ("materials", "Advanced materials"),
-    ("maritime", "Maritime and blue economy"),
-    ("photonics", "Photonics and optics"),
-    ("circular-economy", "Circular economy"),
+#: (code, English name, German name)
+SECTORS: tuple[tuple[str, str, str], ...] = (
+    ("health", "Health and life sciences", "Gesundheit und Lebenswissenschaften"),
+    ("mobility", "Mobility and automotive", "Mobilität und Automobil"),
+    ("energy", "Energy", "Energie"),
+    ("digital", "Digital and ICT", "Digitales und IKT"),
+    ("food", "Food and agriculture", "Ernährung und Landwirtschaft"),
+    ("materials", "Advanced materials", "Neue Werkstoffe"),
+    ("maritime", "Maritime and blue economy", "Maritime Wirtschaft"),
+    ("photonics", "Photonics and optics", "Photonik und Optik"),
+    ("circular-economy", "Circular economy", "Kreislaufwirtschaft"),
 )
 
 
@@ -775,8 +776,10 @@ def seed_demo() -> SeedReport:
         people[spec.email], created = _ensure_user(spec)
         (report.users_created if created else report.users_existing).append(spec.email)
     sectors = {
-        code: Sector.objects.get_or_create(code=code, defaults={"name": name})[0]
-        for code, name in SECTORS
+        code: Sector.objects.get_or_create(
+            code=code, defaults={"name_en": name, "name_de": german}
+        )[0]
+        for code, name, german in SECTORS
     }
     # Before any application is walked: only accredited experts can be assigned.
     for expert_spec in EXPERT_PROFILES:

@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.methodology_schema import MethodologyFileError, parse_methodology
+from assessments.methodology_schema import MethodologyFileError, MethodologyIn, parse_methodology
 from assessments.models import Dimension, Indicator, MethodologyVersion
 from labelling.exceptions import InvalidInput
 from labelling.models import User
@@ -30,6 +31,25 @@ def _read(path: Path) -> tuple[object, str]:
     return data, hashlib.sha256(raw).hexdigest()
 
 
+ENGLISH = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != ENGLISH]
+
+
+def _texts(spec: MethodologyIn, texts_of, **fields) -> dict[str, object]:
+    """The model's text columns for every language: ``field_en`` from the file's English,
+    ``field_<language>`` from its ``translations`` (empty: the page falls back to English).
+    A field given as ``(value, name)`` is called ``name`` in the file's translations."""
+    columns = {}
+    for field, given in fields.items():
+        english, name = given if isinstance(given, tuple) else (given, field)
+        columns[f"{field}_{ENGLISH}"] = english
+        for language in OTHER_LANGUAGES:
+            translation = spec.translations.get(language)
+            texts = texts_of(translation) if translation else None
+            columns[f"{field}_{language}"] = (getattr(texts, name) or None) if texts else None
+    return columns
+
+
 @transaction.atomic
 def methodology_load(
     *, path: Path, actor: User | None = None, publish: bool = True
@@ -41,6 +61,12 @@ def methodology_load(
     """
     data, digest = _read(path)
     spec = parse_methodology(data)
+    unknown = sorted(set(spec.translations) - set(OTHER_LANGUAGES))
+    if unknown:
+        raise MethodologyFileError(
+            f"translations: no such language on this site: {', '.join(unknown)} "
+            f"(the site has {', '.join(OTHER_LANGUAGES)} besides {ENGLISH})"
+        )
     if MethodologyVersion.objects.filter(code=spec.code, version=spec.version).exists():
         raise InvalidInput(
             _(
@@ -55,8 +81,7 @@ def methodology_load(
         version = MethodologyVersion.objects.create(
             code=spec.code,
             version=spec.version,
-            name=spec.name,
-            description=spec.description,
+            **_texts(spec, lambda t: t.methodology, name=spec.name, description=spec.description),
             validity_months=spec.validity_months,
             gold_min_score_pct=rules.gold_min_score_pct,
             gold_min_expert_countries=rules.gold_min_expert_countries,
@@ -69,7 +94,15 @@ def methodology_load(
         raise InvalidInput(_("This methodology version already exists."), field="version") from exc
     dimensions = {
         d.code: Dimension.objects.create(
-            methodology=version, code=d.code, title=d.title, description=d.description, order=i
+            methodology=version,
+            code=d.code,
+            order=i,
+            **_texts(
+                spec,
+                lambda t, d=d: t.dimensions.get(d.code),
+                title=d.title,
+                description=d.description,
+            ),
         )
         for i, d in enumerate(spec.dimensions)
     }
@@ -78,11 +111,16 @@ def methodology_load(
             methodology=version,
             dimension=dimensions[i.dimension],
             code=i.code,
-            title=i.title,
-            guidance=i.guidance,
-            evidence_required=i.evidence,
             value_type=i.value_type,
-            unit=i.unit,
+            **_texts(
+                spec,
+                lambda t, i=i: t.indicators.get(i.code),
+                title=i.title,
+                guidance=i.guidance,
+                evidence_required=(i.evidence, "evidence"),
+                unit=i.unit,
+                rubric=i.rubric,
+            ),
             bands=[
                 {"from": str(b.lower), "light": b.light.value, "points": b.points} for b in i.bands
             ],
@@ -91,7 +129,6 @@ def methodology_load(
             in_gold_set=i.in_gold_set,
             bronze_eligibility=i.code in rules.bronze_eligibility,
             gold_minimum=i.code in rules.gold_minimum_requirements,
-            rubric=i.rubric,
             source=i.source,
             order=position,
         )
