@@ -56,6 +56,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
     language = _language(label)
     with translation.override(language):
         level_label = str(Level(label.level).label)
+        methodology_name = str(label.application.methodology)
     return CertificateData(
         number=certificate.number,
         level=label.level,
@@ -64,7 +65,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         valid_until=label.valid_until,
         issued_on=timezone.localdate(certificate.issued_at),
         verify_url=verify_url(certificate.number),
-        methodology_name=str(label.application.methodology),
+        methodology_name=methodology_name,
         score_pct=label.score_pct,
         language=language,
         **_organisation_fields(label, language),
@@ -136,9 +137,16 @@ def _shortfalls(explanation: dict, awarded: str, requested: str) -> list[LevelSh
 
 
 def report_data(certificate: Certificate) -> ReportData:
+    """What the report shows, read in the language of the organisation's manager: the
+    catalogue's strings and the methodology's own texts (titles, units, its name) alike."""
+    language = _language(certificate.label)
+    with translation.override(language):
+        return _report_data(certificate, language)
+
+
+def _report_data(certificate: Certificate, language: str) -> ReportData:
     label = certificate.label
     application = label.application
-    language = _language(label)
     recommendation = latest_recommendation(application)
     explanation = recommendation.explanation if recommendation else {}
     results = {row["code"]: row for row in explanation.get("indicators", [])}
@@ -149,11 +157,10 @@ def report_data(certificate: Certificate) -> ReportData:
     titles: dict[str, str] = {}
     for indicator in indicators:
         titles.setdefault(indicator.dimension.code, indicator.dimension.title)
-    with translation.override(language):
-        level_label = str(Level(label.level).label)
-        requested_label = str(Level(application.level).label)
-        reasons = {code: reason_text(row.get("reason", "")) for code, row in results.items()}
-        shortfalls = _shortfalls(explanation, label.level, application.level)
+    level_label = str(Level(label.level).label)
+    requested_label = str(Level(application.level).label)
+    reasons = {code: reason_text(row.get("reason", "")) for code, row in results.items()}
+    shortfalls = _shortfalls(explanation, label.level, application.level)
     departed = application.recommended_outcome not in ("", label.level)
     return ReportData(
         methodology_name=str(application.methodology),

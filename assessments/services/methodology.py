@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -12,7 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.methodology_schema import MethodologyFileError, MethodologyIn, parse_methodology
+from assessments.methodology_schema import (
+    MethodologyFileError,
+    MethodologyIn,
+    TranslationIn,
+    parse_methodology,
+)
 from assessments.models import Dimension, Indicator, MethodologyVersion
 from labelling.exceptions import InvalidInput
 from labelling.models import User
@@ -35,19 +41,42 @@ ENGLISH = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != ENGLISH]
 
 
-def _texts(spec: MethodologyIn, texts_of, **fields) -> dict[str, object]:
-    """The model's text columns for every language: ``field_en`` from the file's English,
-    ``field_<language>`` from its ``translations`` (empty: the page falls back to English).
-    A field given as ``(value, name)`` is called ``name`` in the file's translations."""
+#: Each part's texts as the file names them, with the model field that holds them (a column
+#: per language: ``title_en``, ``title_de``).
+METHODOLOGY_TEXTS = {"name": "name", "description": "description"}
+DIMENSION_TEXTS = {"title": "title", "description": "description"}
+INDICATOR_TEXTS = {
+    "title": "title",
+    "guidance": "guidance",
+    "evidence": "evidence_required",
+    "unit": "unit",
+    "rubric": "rubric",
+}
+
+
+def _texts(
+    spec: MethodologyIn, part, part_of: Callable[[TranslationIn], object], texts: dict[str, str]
+) -> dict[str, object]:
+    """The model's text columns for every language: ``field_en`` from the file's ``part``,
+    ``field_<language>`` from that part in its ``translations`` (``part_of`` finds it; None
+    where left out, so the page falls back to English)."""
     columns = {}
-    for field, given in fields.items():
-        english, name = given if isinstance(given, tuple) else (given, field)
-        columns[f"{field}_{ENGLISH}"] = english
+    for name, field in texts.items():
+        columns[f"{field}_{ENGLISH}"] = getattr(part, name)
         for language in OTHER_LANGUAGES:
             translation = spec.translations.get(language)
-            texts = texts_of(translation) if translation else None
-            columns[f"{field}_{language}"] = (getattr(texts, name) or None) if texts else None
+            translated = part_of(translation) if translation else None
+            columns[f"{field}_{language}"] = (
+                (getattr(translated, name) or None) if translated else None
+            )
     return columns
+
+
+def _stored_texts(row, language: str, texts: dict[str, str]) -> dict[str, object]:
+    """A row's texts in one language as the file names them; empty ones are left out, as a
+    file leaves them out."""
+    values = {name: getattr(row, f"{field}_{language}") for name, field in texts.items()}
+    return {name: value for name, value in values.items() if value}
 
 
 @transaction.atomic
@@ -81,7 +110,7 @@ def methodology_load(
         version = MethodologyVersion.objects.create(
             code=spec.code,
             version=spec.version,
-            **_texts(spec, lambda t: t.methodology, name=spec.name, description=spec.description),
+            **_texts(spec, spec, lambda t: t.methodology, METHODOLOGY_TEXTS),
             validity_months=spec.validity_months,
             gold_min_score_pct=rules.gold_min_score_pct,
             gold_min_expert_countries=rules.gold_min_expert_countries,
@@ -97,12 +126,7 @@ def methodology_load(
             methodology=version,
             code=d.code,
             order=i,
-            **_texts(
-                spec,
-                lambda t, d=d: t.dimensions.get(d.code),
-                title=d.title,
-                description=d.description,
-            ),
+            **_texts(spec, d, lambda t, d=d: t.dimensions.get(d.code), DIMENSION_TEXTS),
         )
         for i, d in enumerate(spec.dimensions)
     }
@@ -112,15 +136,7 @@ def methodology_load(
             dimension=dimensions[i.dimension],
             code=i.code,
             value_type=i.value_type,
-            **_texts(
-                spec,
-                lambda t, i=i: t.indicators.get(i.code),
-                title=i.title,
-                guidance=i.guidance,
-                evidence_required=(i.evidence, "evidence"),
-                unit=i.unit,
-                rubric=i.rubric,
-            ),
+            **_texts(spec, i, lambda t, i=i: t.indicators.get(i.code), INDICATOR_TEXTS),
             bands=[
                 {"from": str(b.lower), "light": b.light.value, "points": b.points} for b in i.bands
             ],
@@ -163,14 +179,15 @@ def methodology_find(identifier: str) -> MethodologyVersion:
 
 def methodology_as_file(methodology: MethodologyVersion) -> dict:
     """The stored version written back in the file format: what ``parse_methodology`` checks
-    (a draft may have been changed in the admin since it was loaded)."""
+    (a draft may have been changed in the admin since it was loaded). The texts are read column
+    by column, English as the file's own and every other language as its ``translations``, so
+    the check is the same whatever language is active and covers the translations too."""
     dimensions = list(methodology.dimensions.order_by("order"))
     indicators = list(methodology.indicators.select_related("dimension").order_by("order"))
     return {
         "code": methodology.code,
         "version": methodology.version,
-        "name": methodology.name,
-        "description": methodology.description,
+        **_stored_texts(methodology, ENGLISH, METHODOLOGY_TEXTS),
         "validity_months": methodology.validity_months,
         "label_rules": {
             "gold_min_score_pct": methodology.gold_min_score_pct,
@@ -182,26 +199,38 @@ def methodology_as_file(methodology: MethodologyVersion) -> dict:
             "gold_minimum_requirements": [i.code for i in indicators if i.gold_minimum],
         },
         "dimensions": [
-            {"code": d.code, "title": d.title, "description": d.description} for d in dimensions
+            {"code": d.code, **_stored_texts(d, ENGLISH, DIMENSION_TEXTS)} for d in dimensions
         ],
         "indicators": [
             {
                 "code": i.code,
                 "dimension": i.dimension.code,
-                "title": i.title,
-                "guidance": i.guidance,
-                "evidence": i.evidence_required,
+                **_stored_texts(i, ENGLISH, INDICATOR_TEXTS),
                 "value_type": i.value_type,
-                "unit": i.unit,
                 "bands": i.bands,
                 "threshold": i.threshold,
                 "weight": i.weight,
                 "in_gold_set": i.in_gold_set,
-                "rubric": i.rubric,
                 "source": i.source,
             }
             for i in indicators
         ],
+        "translations": {
+            language: {
+                "methodology": _stored_texts(methodology, language, METHODOLOGY_TEXTS),
+                "dimensions": {
+                    d.code: texts
+                    for d in dimensions
+                    if (texts := _stored_texts(d, language, DIMENSION_TEXTS))
+                },
+                "indicators": {
+                    i.code: texts
+                    for i in indicators
+                    if (texts := _stored_texts(i, language, INDICATOR_TEXTS))
+                },
+            }
+            for language in OTHER_LANGUAGES
+        },
     }
 
 

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from assessments.models import Indicator, MethodologyState, MethodologyVersion
 from assessments.services.methodology import methodology_load
@@ -55,15 +56,37 @@ def test_publish_methodology_refuses_an_already_published_version(draft):
         _publish("test-small:1")
 
 
-def test_publish_methodology_refuses_a_draft_made_invalid_since_it_was_loaded(draft):
-    # Edited in the admin after loading: the threshold is now above the percentage's range.
-    Indicator.objects.filter(methodology=draft, code="STR-2").update(threshold=150)
+@pytest.mark.parametrize(
+    ("code", "edit", "message"),
+    [
+        ("STR-2", {"threshold": 150}, r"STR-2.*threshold: 150"),
+        (
+            "STR-1",
+            {"bands": [{"from": "-1", "light": "red", "points": 0}]},
+            r"STR-1.*bands: the first band must start at 0",
+        ),
+        ("GOV-2", {"rubric_de": ["a", "b", "c"]}, r"translations\.de\.indicators\.GOV-2\.rubric"),
+    ],
+    ids=["threshold-outside-the-range", "band-below-zero", "german-rubric-missing-a-level"],
+)
+def test_publish_methodology_refuses_a_draft_made_invalid_since_it_was_loaded(
+    draft, code, edit, message
+):
+    # Edited in the admin after loading.
+    Indicator.objects.filter(methodology=draft, code=code).update(**edit)
 
-    with pytest.raises(CommandError, match=r"stays a draft: .*STR-2.*threshold"):
+    with pytest.raises(CommandError, match=rf"stays a draft: .*{message}"):
         _publish("test-small:1")
 
     draft.refresh_from_db()
     assert draft.state == MethodologyState.DRAFT
+
+
+def test_publish_methodology_checks_the_english_texts_whatever_language_is_active(draft):
+    Indicator.objects.filter(methodology=draft, code="STR-1").update(title_en="")
+
+    with translation.override("de"), pytest.raises(CommandError, match=r"STR-1.*title"):
+        _publish("test-small:1")
 
 
 def test_publish_methodology_refuses_someone_outside_the_secretariat(draft, manager):

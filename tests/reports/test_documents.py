@@ -36,6 +36,22 @@ def test_report_gives_the_rules_reasons_in_the_managers_language(organisation, m
     assert reasons["STR-2"] == "12,50 liegt unter dem Schwellenwert 30,00"
 
 
+def test_report_gives_the_methodologys_own_texts_in_the_managers_language(organisation, manager):
+    manager.language = "de"
+    manager.save(update_fields=["language"])
+    label = factories.LabelFactory(organisation=organisation)
+    factories.settle_consensus(label.application)
+    recommendation_compute(label.application)
+
+    data = report_data(label.certificate)
+
+    titles = {row.code: (row.title, row.unit) for row in data.indicators}
+    assert titles["STR-1"] == ("Verbindlich engagierte Mitglieder", "Mitglieder")
+    assert titles["STR-2"][0] == "Share of SMEs among members"  # no German in the file
+    assert data.methodology_name == "Kleine Testmethodik 1"
+    assert {d.code: d.title for d in data.dimensions}["STR"] == "Struktur des Clusters"
+
+
 def test_report_of_a_gold_request_decided_bronze_gives_the_level_applied_for_and_why(
     bronze_for_gold,
 ):
