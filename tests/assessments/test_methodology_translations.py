@@ -1,10 +1,15 @@
 """Methodology texts and sector names in English and German, read in the reader's language."""
 
+from pathlib import Path
+
 import pytest
+import yaml
+from django.conf import settings
 from django.utils import translation
 
 from assessments.methodology_schema import MethodologyFileError, parse_methodology
 from assessments.models import Indicator
+from assessments.services.methodology import methodology_load
 from labelling.models import Sector
 from tests import factories
 
@@ -126,3 +131,42 @@ def test_the_methodology_api_in_german_gives_german_titles(client, secretariat, 
     titles = {i["code"]: i["title"] for d in body["dimensions"] for i in d["indicators"]}
     assert titles["STR-1"] == "Verbindlich engagierte Mitglieder"
     assert titles["STR-2"] == "Share of SMEs among members"
+
+
+DEFAULT_METHODOLOGY = Path(settings.BASE_DIR) / "assessments" / "methodology" / "default-2026.yaml"
+
+
+def test_the_default_methodology_has_german_for_every_text():
+    spec = parse_methodology(yaml.safe_load(DEFAULT_METHODOLOGY.read_bytes()))
+    german = spec.translations["de"]
+    parts = [(spec, german.methodology, ("name", "description"))]
+    parts += [(d, german.dimensions.get(d.code), ("title", "description")) for d in spec.dimensions]
+    parts += [
+        (i, german.indicators.get(i.code), ("title", "guidance", "evidence", "unit", "rubric"))
+        for i in spec.indicators
+    ]
+
+    missing = [
+        f"{getattr(part, 'code', 'methodology')}.{name}"
+        for part, texts, names in parts
+        for name in names
+        if getattr(part, name) and not getattr(texts, name, None)
+    ]
+    assert not missing
+
+
+def test_the_self_assessment_page_in_german_shows_the_default_methodology_in_german(
+    client, organisation, manager
+):
+    methodology = methodology_load(path=DEFAULT_METHODOLOGY)
+    application = factories.ApplicationFactory(
+        organisation=organisation, created_by=manager, methodology=methodology
+    )
+    client.force_login(manager)
+
+    page = client.get(
+        f"/applications/{application.pk}/self-assessment/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+
+    assert "Verbindlich engagierte Clustermitglieder" in page
+    assert "Committed cluster members" not in page

@@ -136,7 +136,8 @@ def test_report_with_fewer_than_five_peers_shows_no_benchmark(signing_settings):
 @pytest.mark.parametrize(
     "expected",
     [
-        "BRONZE 76.50 %benchmarking score: share of the maximum on all indicators",  # no space: a block
+        # No space after the %: the note is a block of its own.
+        "BRONZE 76.50 %benchmarking score: share of the maximum on all indicators",
         "Level applied for GOLD",
         "Applied for GOLD; awarded BRONZE, the highest level whose rules are met.",
         "GOLD not reached: GOLD score 79.99 % is below 80 %.",
