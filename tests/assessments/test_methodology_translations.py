@@ -162,11 +162,11 @@ def test_the_self_assessment_page_in_german_shows_the_default_methodology_in_ger
     application = factories.ApplicationFactory(
         organisation=organisation, created_by=manager, methodology=methodology
     )
+    manager.language = "de"
+    manager.save(update_fields=["language"])
     client.force_login(manager)
 
-    page = client.get(
-        f"/applications/{application.pk}/self-assessment/", HTTP_ACCEPT_LANGUAGE="de"
-    ).content.decode()
+    page = client.get(f"/applications/{application.pk}/self-assessment/").content.decode()
 
     assert "Verbindlich engagierte Clustermitglieder" in page
     assert "Committed cluster members" not in page
