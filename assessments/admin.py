@@ -1,6 +1,14 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from assessments.models import Assignment, ConflictDeclaration, ExpertProfile
+from assessments.models import (
+    Assignment,
+    ConflictDeclaration,
+    Dimension,
+    ExpertProfile,
+    Indicator,
+    MethodologyVersion,
+)
 from assessments.services import conflict_declare
 
 
@@ -78,3 +86,31 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
         )
         # The admin goes on with ``obj`` (its log entry, the redirect): make it the stored row.
         obj.pk, obj.declared_at, obj.declared_by = declared.pk, declared.declared_at, request.user
+
+
+class DimensionInline(TranslationTabularInline):
+    model = Dimension
+    fields = ["code", "title", "order"]
+    extra = 0
+
+
+@admin.register(MethodologyVersion)
+class MethodologyVersionAdmin(TranslationAdmin):
+    """A draft's texts and label rules can be corrected here before ``publish_methodology``
+    checks and publishes it; a published version refuses every change (409)."""
+
+    list_display = ["code", "version", "name", "state", "published_at"]
+    list_filter = ["state"]
+    readonly_fields = ["state", "published_at", "source_sha256"]
+    inlines = [DimensionInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(TranslationAdmin):
+    """One indicator of a version, its texts in every language (django-modeltranslation)."""
+
+    list_display = ["code", "title", "methodology", "in_gold_set", "bronze_eligibility"]
+    list_filter = ["methodology", "in_gold_set", "bronze_eligibility", "gold_minimum"]
+    search_fields = ["code", "title_en", "title_de"]
+    list_select_related = ["methodology"]
+    raw_id_fields = ["methodology", "dimension"]

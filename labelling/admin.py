@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from assessments.models import Assignment
 from labelling import services
@@ -59,7 +60,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslationAdmin):
+    """A field per language for the name (django-modeltranslation)."""
+
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 

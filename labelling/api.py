@@ -13,7 +13,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,7 +94,11 @@ class SectorField(serializers.RelatedField):
         if isinstance(data, int) or data.isdecimal():
             matches = sectors.filter(pk=int(data))
         else:
-            matches = sectors.filter(code=data) or sectors.filter(name__iexact=data.strip())
+            # By its name in any language, whichever the request is read in.
+            name = data.strip()
+            matches = sectors.filter(code=data) or sectors.filter(
+                Q(name_en__iexact=name) | Q(name_de__iexact=name)
+            )
         found = list(matches[:2])
         if not found:
             self.fail("does_not_exist", value=data)

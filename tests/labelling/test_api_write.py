@@ -136,6 +136,19 @@ def test_sectors_are_given_by_id_code_or_name(api, manager, health, sector_as):
     assert list(Organisation.objects.get(name="BioCluster Berlin").sectors.all()) == [health]
 
 
+@pytest.mark.parametrize("name", ["Health", "gesundheit"], ids=["english", "german"])
+def test_a_sector_is_found_by_its_name_in_either_language_whatever_the_readers(api, manager, name):
+    sector = factories.SectorFactory(code="health", name_en="Health", name_de="Gesundheit")
+    manager.language = "de"
+    manager.save(update_fields=["language"])
+    api.force_login(manager)
+
+    response = _register(api, sectors=[name])
+
+    assert response.status_code == 201
+    assert list(Organisation.objects.get(name="BioCluster Berlin").sectors.all()) == [sector]
+
+
 def test_a_sector_name_shared_by_two_sectors_answers_400(api, manager, health):
     factories.SectorFactory(code="life-sciences", name="Health")
     api.force_authenticate(manager)
