@@ -155,8 +155,8 @@ def value_problem(value_type: ValueType | str, value: object) -> Reason | None:
     (``VALUE_RANGES``), a fraction where the type counts whole units, or more than two decimal
     places are each refused with the rule they break.
     """
-    kind = value_type if type(value_type) is ValueType else ValueType(value_type)
-    # Exact type checks: they are the fast path of every decision, and a bool is no number here.
+    kind = ValueType(value_type)
+    # Exact type checks: a bool is an int to isinstance, and no number here.
     if type(value) is Decimal:
         number = value
     elif type(value) is int:

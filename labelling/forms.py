@@ -50,7 +50,8 @@ class TransitionForm(forms.Form):
         # The level applied for is a ceiling: the page offers nothing above it (the service
         # refuses it all the same, with the reason, when it is sent anyway).
         if ceiling:
-            order = [Outcome.GOLD, Outcome.SILVER, Outcome.BRONZE, Outcome.NONE]
+            # Outcome lists the levels from GOLD down to no label.
+            order = list(Outcome)
             allowed = order[order.index(Outcome(ceiling)) :]
             self.fields["outcome"].choices = [(o.value, o.label) for o in allowed]
 

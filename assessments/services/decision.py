@@ -21,12 +21,9 @@ from assessments.services.scoring import agreement_rate
 from labelling.exceptions import InvalidInput, TransitionRefused
 from labelling.models import Application, Level, Outcome
 
-OUTCOME_RANK = {
-    Outcome.NONE: 0,
-    Outcome.BRONZE: 1,
-    Outcome.SILVER: 2,
-    Outcome.GOLD: 3,
-}
+
+def _rank(outcome: str) -> int:
+    return engine.LEVEL_RANK[engine.LevelCode(outcome)]
 
 
 def scoring_assignments(application: Application):
@@ -97,13 +94,12 @@ def latest_recommendation(application: Application) -> Recommendation | None:
 
 
 def recommendation_refresh(
-    application: Application,
+    application: Application, latest: Recommendation | None
 ) -> tuple[Recommendation, engine.Decision]:
     """The recommendation on today's facts, with the engine's decision: a label revoked or
     suspended since the consensus, or a changed team, changes what the rules allow. A new
-    recommendation is kept only when the result differs from the latest one, so that the record
-    shows when and why it changed."""
-    latest = latest_recommendation(application)
+    recommendation is kept only when the result differs from ``latest`` (the latest kept one),
+    so that the record shows when and why it changed."""
     decision = decision_compute(application)
     if latest is not None and latest.explanation == decision.as_json():
         return latest, decision
@@ -125,13 +121,14 @@ def decision_check(
     """
     if outcome not in Outcome.values:
         raise InvalidInput(_("Choose GOLD, SILVER, BRONZE or no label."), field="outcome")
-    if latest_recommendation(application) is None:
+    latest = latest_recommendation(application)
+    if latest is None:
         raise TransitionRefused(
             _("The rules' recommendation is missing; the consensus has to be completed again."),
             current_state=application.state,
         )
-    recommendation, decision = recommendation_refresh(application)
-    if OUTCOME_RANK[Outcome(outcome)] > OUTCOME_RANK[Outcome(application.level)]:
+    recommendation, decision = recommendation_refresh(application, latest)
+    if _rank(outcome) > _rank(application.level):
         raise InvalidInput(
             _("The application is for %(level)s: no higher label can be awarded.")
             % {"level": Level(application.level).label},
@@ -144,7 +141,7 @@ def decision_check(
             % {"recommended": Outcome(recommended).label},
             field="reason",
         )
-    if OUTCOME_RANK[Outcome(outcome)] > OUTCOME_RANK[Outcome(recommended)]:
+    if _rank(outcome) > _rank(recommended):
         barriers = engine.override_barriers(decision, outcome)
         if barriers:
             raise InvalidInput(
