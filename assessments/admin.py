@@ -10,6 +10,23 @@ from assessments.models import (
     MethodologyVersion,
 )
 from assessments.services import conflict_declare
+from labelling.admin import ApplicationAdmin
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fk_name = "application"
+    extra = 0
+    can_delete = False
+    fields = ["expert", "role", "status", "no_conflict_declared_at", "scores_submitted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# The application's page in the admin lists its experts first (labelling does not know them).
+ApplicationAdmin.inlines = [AssignmentInline, *ApplicationAdmin.inlines]
 
 
 @admin.register(Assignment)

@@ -11,11 +11,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from assessments.models import (
     Assignment,
+    AssignmentStatus,
     ClarificationQuestion,
     ConflictDeclaration,
     Dimension,
@@ -28,7 +29,8 @@ from assessments.models import (
 )
 from assessments.services.selfassessment import required_indicators
 from labelling.models import Application, User
-from labelling.rules import is_secretariat, visible_applications
+from labelling.rules import is_secretariat
+from labelling.selectors import visible_applications
 
 
 def methodology_list(*, user: User) -> QuerySet[MethodologyVersion]:
@@ -114,6 +116,23 @@ def assignment_list(*, user: User) -> QuerySet[Assignment]:
     if is_secretariat(user):
         return assignments
     return assignments.filter(expert=user)
+
+
+def my_assignments(*, user: User) -> QuerySet[Assignment]:
+    """The expert's invitations and assignments (declined ones are no longer theirs), each with
+    its application's open clarification questions and the earliest date one is due, in a
+    constant number of queries."""
+    unanswered = Q(application__questions__answered_at__isnull=True)
+    return (
+        Assignment.objects.filter(expert=user)
+        .exclude(status=AssignmentStatus.DECLINED)
+        .select_related("application__organisation")
+        .annotate(
+            open_questions=Count("application__questions", filter=unanswered),
+            next_answer_due=Min("application__questions__due_date", filter=unanswered),
+        )
+        .order_by(F("next_answer_due").asc(nulls_last=True), "-assigned_at", "-pk")
+    )
 
 
 def assignment_get(*, user: User, pk: int) -> Assignment:

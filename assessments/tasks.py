@@ -6,7 +6,7 @@ from celery import shared_task
 
 from assessments.models import ClarificationQuestion
 from assessments.notifications import deliver_question_notification
-from labelling.tasks import MAIL_RETRY
+from labelling.dispatch import MAIL_RETRY
 
 
 @shared_task(name="assessments.send_question_notification", **MAIL_RETRY)

@@ -4,10 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from assessments.views import assignments as assessment_views
-from labelling import views
+from labelling.views import account, applications, dashboard, organisations
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -19,28 +18,27 @@ urlpatterns = [
         name="api_docs",
     ),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("i18n/setlang/", account.set_language, name="set_language"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("statistics/", views.statistics, name="statistics"),
-    path("account/tokens/", views.api_token_list, name="api_tokens"),
-    path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
-    path("organisations/new/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("account/tokens/", account.api_token_list, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", account.api_token_revoke, name="api_token_revoke"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
     path(
         "organisations/<int:organisation_pk>/applications/new/",
-        views.application_create,
+        applications.application_create,
         name="application_create",
     ),
-    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path(
         "applications/<int:pk>/actions/<slug:action>/",
-        views.application_action,
+        applications.application_action,
         name="application_action",
     ),
     path(

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from assessments.models import Assignment
 from labelling import services
 from labelling.exceptions import ActionForbidden
 from labelling.models import (
@@ -96,18 +95,6 @@ class StateChangeInline(GenericTabularInline):
         return False
 
 
-class AssignmentInline(admin.TabularInline):
-    model = Assignment
-    fk_name = "application"
-    extra = 0
-    can_delete = False
-    fields = ["expert", "role", "status", "no_conflict_declared_at", "scores_submitted_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "organisation", "level", "state", "decided_outcome", "created_at"]
@@ -127,7 +114,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "state_before_appeal",
         "created_by",
     ]
-    inlines = [AssignmentInline, StateChangeInline]
+    # The assessment app puts its experts' assignments first (assessments.admin).
+    inlines = [StateChangeInline]
 
 
 @admin.register(StateChange)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from labelling import extensions
+
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
@@ -46,36 +48,10 @@ organisation_meets_eccp_minimums.details = lambda app: app.organisation.eccp_gap
 
 @explained(_("The self-assessment is not complete."))
 def self_assessment_complete(application: Application) -> bool:
-    from assessments.services.selfassessment import self_assessment_gaps
-
-    return not self_assessment_gaps(application)
+    return not extensions.self_assessment_gaps(application)
 
 
-def _self_assessment_gaps(application: Application) -> list[str]:
-    from assessments.services.selfassessment import self_assessment_gaps
-
-    return self_assessment_gaps(application)
-
-
-self_assessment_complete.details = _self_assessment_gaps  # type: ignore[attr-defined]
-
-
-def required_expert_count(application: Application) -> int:
-    """Scoring experts a level is assessed by: two for GOLD (one national, one foreign), one
-    benchmarker or auditor for BRONZE and SILVER."""
-    from labelling.models import Level
-
-    return 2 if application.level == Level.GOLD else 1
-
-
-def _active_assignments(application: Application) -> list:
-    from assessments.models import AssignmentStatus
-
-    return [
-        a
-        for a in application.assignments.all()
-        if a.status in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
-    ]
+self_assessment_complete.details = extensions.self_assessment_gaps  # type: ignore[attr-defined]
 
 
 @explained(
@@ -85,63 +61,35 @@ def _active_assignments(application: Application) -> list:
     )
 )
 def has_required_experts(application: Application) -> bool:
-    from assessments.models import AssignmentRole
-
-    active = _active_assignments(application)
-    if len(active) != required_expert_count(application):
-        return False
-    if sum(1 for a in active if a.role == AssignmentRole.LEAD) != 1:
-        return False
-    if len(active) == 2:
-        home = application.organisation.country.code
-        national = [bool(a.expert.country) and a.expert.country.code == home for a in active]
-        foreign = [bool(a.expert.country) and a.expert.country.code != home for a in active]
-        return any(national) and any(foreign)
-    return True
+    return extensions.has_required_experts(application)
 
 
 @explained(_("Not every assigned expert has accepted the assignment yet."))
 def all_experts_accepted(application: Application) -> bool:
-    from assessments.models import AssignmentStatus
-
-    active = _active_assignments(application)
-    return bool(active) and all(a.status == AssignmentStatus.ACCEPTED for a in active)
+    return extensions.all_experts_accepted(application)
 
 
 @explained(_("Not every assigned expert has submitted their scoring yet."))
 def all_assessments_submitted(application: Application) -> bool:
-    active = _active_assignments(application)
-    return bool(active) and all(a.scores_submitted_at for a in active)
+    return extensions.all_assessments_submitted(application)
 
 
 @explained(_("The consensus is not recorded for every assessed indicator."))
 def consensus_settled(application: Application) -> bool:
-    from assessments.services.scoring import consensus_gaps
-
-    return not consensus_gaps(application)
+    return not extensions.consensus_gaps(application)
 
 
-def _consensus_gaps(application: Application) -> list[str]:
-    from assessments.services.scoring import consensus_gaps
-
-    return consensus_gaps(application)
-
-
-consensus_settled.details = _consensus_gaps  # type: ignore[attr-defined]
+consensus_settled.details = extensions.consensus_gaps  # type: ignore[attr-defined]
 
 
 @explained(_("The decision awards no label, so there is no certificate to issue."))
 def decided_with_label(application: Application) -> bool:
-    from labelling.models import Outcome
-
-    return bool(application.decided_outcome) and application.decided_outcome != Outcome.NONE
+    return application.awards_label
 
 
 @explained(_("The decision awards a label: issue its certificate instead of closing."))
 def decided_without_label(application: Application) -> bool:
-    from labelling.models import Outcome
-
-    return application.decided_outcome == Outcome.NONE
+    return application.awards_no_label
 
 
 @explained(_("An appeal is possible only within 30 days of the decision, and only once."))

@@ -5,9 +5,21 @@ from __future__ import annotations
 import django_filters
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from labelling.models import Application, ApplicationState, Level
-from reports.filters import COUNTRY_CHOICES
+
+
+class _CountryChoices:
+    """Every country as ``(code, name)``, named in the language of the request that builds
+    the form: ``list(countries)`` at import would name them in the default language for good.
+    Not callable, unlike ``countries``, so the API schema still lists the codes."""
+
+    def __iter__(self):
+        return iter(countries)
+
+
+COUNTRY_CHOICES = _CountryChoices()
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):

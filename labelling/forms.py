@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from labelling.models import Level, Organisation, Outcome
-from reports.models import Label
+from labelling.models import Application, Level, Organisation, Outcome
 
 
 class OrganisationForm(forms.ModelForm):
@@ -28,8 +27,12 @@ class OrganisationForm(forms.ModelForm):
 
 class ApplicationCreateForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    # The label renewed, by the application's own foreign key: labelling does not import the
+    # app that defines labels (docs/architecture.md).
     renews = forms.ModelChoiceField(
-        queryset=Label.objects.none(), required=False, widget=forms.HiddenInput
+        queryset=Application.renews.field.related_model.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from labelling import extensions
 from labelling.models import Application, Notification, StateChange, User
 
 MANAGERS, EXPERTS, SECRETARIAT = "managers", "experts", "secretariat"
@@ -36,25 +37,16 @@ AUDIENCES: dict[str, set[str]] = {
 }
 
 
-#: A label's changes go to its organisation's managers (and the secretariat hears of expiry).
-LABEL_AUDIENCES: dict[str, set[str]] = {
-    "suspend": {MANAGERS},
-    "reinstate": {MANAGERS},
-    "revoke": {MANAGERS},
-    "expire": {MANAGERS, SECRETARIAT},
-    "supersede": {MANAGERS},
-}
-
-
 def _application_of(change: StateChange) -> tuple[Application | None, set[str], str]:
-    """The application a change concerns, who hears of it, and the folder of its e-mails."""
-    from reports.models import Label
-
+    """The application a change concerns, who hears of it, and the folder of its e-mails; the
+    apps above say it of their own objects (``labelling.extensions.notification_subjects``)."""
     subject = change.subject
     if isinstance(subject, Application):
         return subject, AUDIENCES.get(change.transition, set()), "transitions"
-    if isinstance(subject, Label):
-        return subject.application, LABEL_AUDIENCES.get(change.transition, set()), "labels"
+    for resolve in extensions.notification_subjects:
+        found = resolve(change)
+        if found is not None:
+            return found
     return None, set(), ""
 
 
@@ -67,10 +59,7 @@ def recipients_for(change: StateChange) -> list[User]:
     if MANAGERS in audiences:
         people.update((u.pk, u) for u in application.organisation.managers.filter(is_active=True))
     if EXPERTS in audiences:
-        people.update(
-            (a.expert.pk, a.expert)
-            for a in application.assignments.exclude(status="declined").select_related("expert")
-        )
+        people.update((u.pk, u) for u in extensions.application_experts(application))
     if SECRETARIAT in audiences:
         people.update((u.pk, u) for u in User.objects.filter(is_secretariat=True, is_active=True))
     people.pop(change.actor_id, None)

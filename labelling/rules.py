@@ -4,8 +4,9 @@ Object permissions are ``rules`` predicates, checked only through ``can(user, pe
 transitions name them, services check them, views and the API ask them. ``can`` asks the rules
 directly rather than Django's auth backends, so being a superuser (which makes Django say yes to
 everything) never lets anyone around the scheme's rules, e.g. to confirm their own proposal.
-The queryset scopes below express the same rules for lists, so that what a person can open and
-what they see listed never disagree.
+Their list form, the queryset scopes ``visible_applications`` and ``visible_organisations`` in
+``labelling.selectors``, expresses the same rules, so that what a person can open and what they
+see listed never disagree.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import rules
-from django.db.models import Q, QuerySet
+
+from labelling import extensions
 
 if TYPE_CHECKING:
     from labelling.models import ApiToken, Application, Organisation, User
@@ -45,42 +47,31 @@ def is_manager_of(user: User, obj: Application | Organisation | None) -> bool:
     return _organisation_of(obj).managers.filter(pk=user.pk).exists()
 
 
-def _active_assignment(user: User, application: Application):
-    from assessments.models import AssignmentStatus
-
-    for assignment in application.assignments.all():
-        if assignment.expert_id == user.pk and assignment.status != AssignmentStatus.DECLINED:
-            return assignment
-    return None
-
-
 @rules.predicate
 def is_assigned_expert(user: User, application: Application | None) -> bool:
     return (
-        application is not None and user.is_active and bool(_active_assignment(user, application))
+        application is not None
+        and user.is_active
+        and extensions.expert_part(user, application) is not None
     )
 
 
 @rules.predicate
 def has_accepted_assignment(user: User, application: Application | None) -> bool:
-    from assessments.models import AssignmentStatus
-
-    assignment = application and _active_assignment(user, application)
-    return bool(assignment and assignment.status == AssignmentStatus.ACCEPTED)
+    part = application and extensions.expert_part(user, application)
+    return bool(part and part.accepted)
 
 
 @rules.predicate
 def is_lead_expert(user: User, application: Application | None) -> bool:
-    from assessments.models import AssignmentRole
-
-    assignment = application and _active_assignment(user, application)
-    return bool(assignment and assignment.role == AssignmentRole.LEAD)
+    part = application and extensions.expert_part(user, application)
+    return bool(part and part.lead)
 
 
 @rules.predicate
 def is_assessor(user: User, application: Application | None) -> bool:
     """Assessed (or is assessing) the application: such a person may not decide on it."""
-    return application is not None and application.assignments.filter(expert=user).exists()
+    return application is not None and extensions.has_assessed(user, application)
 
 
 @rules.predicate
@@ -179,35 +170,3 @@ rules.add_perm("assessments.publish_methodology", is_secretariat)
 rules.add_perm("assessments.edit_self_assessment", is_manager_of & is_draft)
 rules.add_perm("assessments.view_self_assessment", can_view_application)
 rules.add_perm("assessments.answer_question", is_manager_of)
-
-
-def visible_applications(user: User, queryset: QuerySet | None = None) -> QuerySet:
-    """The applications ``user`` may open: the list form of ``labelling.view_application``."""
-    from assessments.models import AssignmentStatus
-    from labelling.models import Application
-
-    queryset = Application.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_secretariat:
-        return queryset
-    scope = Q(organisation__managers=user) | Q(
-        assignments__expert=user,
-        assignments__status__in=[
-            AssignmentStatus.INVITED,
-            AssignmentStatus.ACCEPTED,
-        ],
-    )
-    return queryset.filter(pk__in=Application.objects.filter(scope).values("pk"))
-
-
-def visible_organisations(user: User, queryset: QuerySet | None = None) -> QuerySet:
-    """The organisations ``user`` may open: the list form of ``labelling.view_organisation``."""
-    from labelling.models import Organisation
-
-    queryset = Organisation.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_secretariat:
-        return queryset
-    return queryset.filter(managers=user)

@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django_countries import countries
 
-from assessments.models import Assignment, AssignmentStatus
+from labelling import extensions
 from labelling.models import (
-    OPEN_STATES,
     ApiToken,
     Application,
-    ApplicationState,
-    Level,
     Organisation,
-    Outcome,
     StateChange,
     User,
 )
-from labelling.rules import visible_applications, visible_organisations
-from reports.models import RENEWABLE_STATES, RENEWAL_GRACE, Label
-from reports.selectors import valid_labels
+
+
+def _scoped(user: User, queryset: QuerySet, own: Callable[[QuerySet], QuerySet]) -> QuerySet:
+    """Nothing for the inactive or anonymous, everything for the secretariat, ``own`` of the
+    rest: the scheme's visibility rule for every list."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    return own(queryset)
+
+
+def visible_applications(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """The applications ``user`` may open: the list form of ``labelling.view_application``."""
+
+    def managed_or_assigned(applications: QuerySet) -> QuerySet:
+        scope = Q(organisation__managers=user) | extensions.assigned_applications(user)
+        return applications.filter(pk__in=Application.objects.filter(scope).values("pk"))
+
+    return _scoped(
+        user, Application.objects.all() if queryset is None else queryset, managed_or_assigned
+    )
+
+
+def visible_organisations(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """The organisations ``user`` may open: the list form of ``labelling.view_organisation``."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    return _scoped(user, queryset, lambda organisations: organisations.filter(managers=user))
 
 
 def application_list(*, user: User, state: str = "") -> QuerySet[Application]:
@@ -39,7 +57,7 @@ def application_get(*, user: User, pk: int) -> Application:
     return get_object_or_404(
         visible_applications(user)
         .select_related("organisation", "created_by", "proposed_by", "decision_confirmed_by")
-        .prefetch_related("assignments__expert"),
+        .prefetch_related(*extensions.application_prefetch),
         pk=pk,
     )
 
@@ -52,37 +70,6 @@ def state_counts(*, applications: QuerySet[Application]) -> dict[str, int]:
     """How many of ``applications`` are in each state, in one query."""
     rows = applications.values("state").annotate(n=Count("pk")).order_by()
     return {row["state"]: row["n"] for row in rows}
-
-
-def assignment_list(*, user: User) -> QuerySet[Assignment]:
-    """The expert's invitations and assignments (declined ones are no longer theirs), each with
-    its application's open clarification questions and the earliest date one is due, in a
-    constant number of queries."""
-    unanswered = Q(application__questions__answered_at__isnull=True)
-    return (
-        Assignment.objects.filter(expert=user)
-        .exclude(status=AssignmentStatus.DECLINED)
-        .select_related("application__organisation")
-        .annotate(
-            open_questions=Count("application__questions", filter=unanswered),
-            next_answer_due=Min("application__questions__due_date", filter=unanswered),
-        )
-        .order_by(F("next_answer_due").asc(nulls_last=True), "-assigned_at", "-pk")
-    )
-
-
-def renewable_labels(*, organisation: Organisation) -> QuerySet[Label]:
-    """The organisation's labels to offer a renewal for: from the first expiry reminder until
-    renewal is no longer possible (a year after expiry), unless a renewal is already open."""
-    from reports.services import REMINDERS
-
-    today = timezone.localdate()
-    first_reminder = datetime.timedelta(days=max(days for days, _field in REMINDERS))
-    return organisation.labels.filter(
-        state__in=RENEWABLE_STATES,
-        valid_until__lte=today + first_reminder,
-        valid_until__gte=today - RENEWAL_GRACE,
-    ).exclude(renewals__state__in=OPEN_STATES)
 
 
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
@@ -109,110 +96,3 @@ def api_token_list(*, user: User) -> QuerySet[ApiToken]:
 def api_token_get(*, user: User, pk: int) -> ApiToken:
     """One of ``user``'s own tokens, or 404."""
     return get_object_or_404(api_token_list(user=user), pk=pk)
-
-
-@dataclass(frozen=True)
-class Tally:
-    """One line of a statistics table: what is counted and how many."""
-
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class CrossRow:
-    """One line of a two-way table: what is counted, the counts per column and their total."""
-
-    label: str
-    counts: list[int]
-    total: int
-
-
-@dataclass(frozen=True)
-class SchemeStatistics:
-    applications_per_state: list[Tally]
-    labels_per_level: list[Tally]
-    #: Columns: the levels, GOLD first.
-    labels_per_country: list[CrossRow]
-    #: Rows: the level applied for; columns: the decided outcomes.
-    outcomes_per_level: list[CrossRow]
-
-    @property
-    def levels(self) -> list[str]:
-        return [str(label) for label in Level.labels]
-
-    @property
-    def outcomes(self) -> list[str]:
-        return [str(label) for label in Outcome.labels]
-
-    @property
-    def applications_total(self) -> int:
-        return sum(row.count for row in self.applications_per_state)
-
-    @property
-    def labels_total(self) -> int:
-        return sum(row.count for row in self.labels_per_level)
-
-
-def active_label_counts() -> list[Tally]:
-    """How many labels are valid today, per level (GOLD first), in one query."""
-    rows = valid_labels(Label.objects.all()).values("level").annotate(n=Count("pk")).order_by()
-    counts = {row["level"]: row["n"] for row in rows}
-    return [Tally(str(label), counts.get(value, 0)) for value, label in Level.choices]
-
-
-def _cross_rows(rows: list[dict], row_key: str, column_key: str, columns: list[str]) -> dict:
-    table: dict[str, list[int]] = {}
-    for row in rows:
-        counts = table.setdefault(row[row_key], [0] * len(columns))
-        counts[columns.index(row[column_key])] += row["n"]
-    return table
-
-
-def scheme_statistics() -> SchemeStatistics:
-    """The figures of the whole scheme for the secretariat, in four aggregate queries whatever
-    the number of applications and labels."""
-    per_state = state_counts(applications=Application.objects.all())
-    levels = list(Level.values)
-    per_country = _cross_rows(
-        list(
-            valid_labels(Label.objects.all())
-            .values("organisation__country", "level")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ),
-        "organisation__country",
-        "level",
-        levels,
-    )
-    country_rows = [
-        CrossRow(countries.name(code) or code, counts, sum(counts))
-        for code, counts in per_country.items()
-    ]
-    country_rows.sort(key=lambda row: (-row.total, row.label))
-
-    outcomes = list(Outcome.values)
-    per_level = _cross_rows(
-        list(
-            Application.objects.exclude(decided_outcome="")
-            .values("level", "decided_outcome")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ),
-        "level",
-        "decided_outcome",
-        outcomes,
-    )
-    outcome_rows = [
-        CrossRow(str(label), per_level[value], sum(per_level[value]))
-        for value, label in Level.choices
-        if value in per_level
-    ]
-    return SchemeStatistics(
-        applications_per_state=[
-            Tally(str(label), per_state.get(value, 0)) for value, label in ApplicationState.choices
-        ],
-        labels_per_level=active_label_counts(),
-        labels_per_country=country_rows,
-        outcomes_per_level=outcome_rows,
-    )

@@ -7,13 +7,15 @@ actor's permission through ``labelling.rules`` and records every state change.
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from labelling import extensions
 from labelling.exceptions import ActionForbidden, InvalidInput
 from labelling.models import (
     ApiToken,
@@ -25,10 +27,7 @@ from labelling.models import (
     User,
 )
 from labelling.rules import can
-
-if TYPE_CHECKING:
-    from reports.models import Label
-from labelling.workflow import ensure_transition_allowed, record_creation, run_transition
+from labelling.workflow import record_creation, run_transition
 
 ORGANISATION_FIELDS = {
     "name",
@@ -96,25 +95,9 @@ def organisation_add_manager(*, organisation: Organisation, user: User, actor: U
     return membership
 
 
-def _check_renewable(label: Label, organisation: Organisation) -> None:
-    from reports.models import RENEWABLE_STATES, RENEWAL_GRACE
-
-    if label.organisation_id != organisation.pk:
-        raise InvalidInput(_("This label belongs to another organisation."), field="renews")
-    too_late = label.valid_until + RENEWAL_GRACE < timezone.localdate()
-    if label.state not in RENEWABLE_STATES or too_late:
-        raise InvalidInput(
-            _(
-                "This label can no longer be renewed (renewal is possible until a year after "
-                "expiry, and never for a revoked or already renewed label); apply anew instead."
-            ),
-            field="renews",
-        )
-
-
 @transaction.atomic
 def application_create(
-    *, organisation: Organisation, level: str, actor: User, renews: Label | None = None
+    *, organisation: Organisation, level: str, actor: User, renews: Model | None = None
 ) -> Application:
     """Open a draft application; refused while another application of the organisation is open.
 
@@ -125,7 +108,7 @@ def application_create(
     if level not in Level.values:
         raise InvalidInput(_("Choose GOLD, SILVER or BRONZE."), field="level")
     if renews is not None:
-        _check_renewable(renews, organisation)
+        extensions.check_renewable(renews, organisation)
     from labelling.models import OPEN_STATES
 
     # Lock the organisation so two concurrent "new application" clicks cannot both pass.
@@ -135,9 +118,7 @@ def application_create(
             _("This organisation already has an open application; finish or withdraw it first."),
             field="level",
         )
-    from assessments.services.methodology import current_methodology
-
-    methodology = current_methodology()
+    methodology = extensions.current_methodology()
     if methodology is None:
         raise InvalidInput(
             _("No methodology has been published yet; the secretariat must load one first."),
@@ -178,57 +159,10 @@ def application_send_back(*, application: Application, actor: User, reason: str)
     return run_transition(application, "send_back_to_experts", actor=actor, reason=reason)
 
 
-def application_propose_decision(
-    *, application: Application, actor: User, outcome: str, reason: str = ""
-) -> StateChange:
-    """Propose the outcome, starting from the rules' recommendation on today's facts; departing
-    from it needs a written reason (kept on the application and in the state change record),
-    and no departure gets past the scheme's facts (``assessments.services.decision_check``)."""
-    from assessments.services.decision import decision_check
-
-    ensure_transition_allowed(application, "propose_decision", actor)
-    reason = reason.strip()
-    recommendation = decision_check(application=application, outcome=outcome, reason=reason)
-    recommended = recommendation.outcome
-    departs = outcome != recommended
-    return run_transition(
-        application,
-        "propose_decision",
-        actor=actor,
-        reason=reason,
-        outcome=outcome,
-        recommended=recommended,
-        override_reason=reason if departs else "",
-        proposer=actor,
-    )
-
-
-def application_confirm_decision(*, application: Application, actor: User) -> StateChange:
-    """Confirm the proposal, checked again against the facts as they are now: a prior label
-    revoked since the proposal, for instance, keeps a SILVER from being confirmed."""
-    from assessments.services.decision import decision_check
-
-    ensure_transition_allowed(application, "confirm_decision", actor)
-    decision_check(
-        application=application,
-        outcome=application.proposed_outcome,
-        reason=application.override_reason,
-        confirming=True,
-    )
-    return run_transition(application, "confirm_decision", actor=actor, confirmer=actor)
-
-
 def application_reject_proposal(
     *, application: Application, actor: User, reason: str
 ) -> StateChange:
     return run_transition(application, "reject_proposal", actor=actor, reason=reason)
-
-
-def application_certify(*, application: Application, actor: User):
-    """Issue the awarded label and queue its certificate: see ``reports.services.label_issue``."""
-    from reports.services import label_issue
-
-    return label_issue(application=application, actor=actor)
 
 
 def application_close(*, application: Application, actor: User) -> StateChange:

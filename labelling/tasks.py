@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from labelling.dispatch import MAIL_RETRY
 from labelling.models import StateChange
 from labelling.notifications import deliver_notifications
-
-#: Sending mail: a mail server that is down or refuses is retried with growing pauses.
-MAIL_RETRY = {
-    "autoretry_for": (SMTPException, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
 
 
 @shared_task(name="labelling.send_transition_notifications", **MAIL_RETRY)

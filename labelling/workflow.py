@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from labelling import dispatch
 from labelling.conditions import unmet_details
 from labelling.exceptions import ActionForbidden, InvalidInput, StaleState, TransitionRefused
 from labelling.models import ACTION_LABELS, StateChange
@@ -146,10 +147,10 @@ def run_transition(
             reason=reason,
         )
         if notify:
-            from labelling.tasks import send_transition_notifications
-
             transaction.on_commit(
-                lambda: send_transition_notifications.delay(state_change_id=change.pk)
+                lambda: dispatch.queue(
+                    "labelling.send_transition_notifications", state_change_id=change.pk
+                )
             )
     return change
 

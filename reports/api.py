@@ -38,7 +38,7 @@ from labelling.workflow import user_transitions
 from reports import selectors, services
 from reports.filters import LabelFilter
 from reports.models import Certificate, CertificateState, Label, LabelState
-from reports.views import LABEL_ACTIONS
+from reports.views.secretariat import LABEL_ACTIONS
 
 
 class OrganisationSummarySerializer(serializers.ModelSerializer):

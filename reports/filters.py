@@ -5,8 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from labelling.filters import COUNTRY_CHOICES
 from labelling.models import Level, Sector
 from reports.models import Label
 from reports.selectors import valid_labels
@@ -17,18 +17,6 @@ LEVEL_RANK = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
-
-
-class _CountryChoices:
-    """Every country as ``(code, name)``, named in the language of the request that builds
-    the form: ``list(countries)`` at import would name them in the default language for good.
-    Not callable, unlike ``countries``, so the API schema still lists the codes."""
-
-    def __iter__(self):
-        return iter(countries)
-
-
-COUNTRY_CHOICES = _CountryChoices()
 
 
 class LabelFilter(django_filters.FilterSet):

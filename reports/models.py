@@ -35,6 +35,8 @@ L = LabelState
 #: States a renewal may replace: a label is renewable up to a year after it expired.
 RENEWABLE_STATES = [L.ACTIVE, L.SUSPENDED, L.EXPIRED]
 RENEWAL_GRACE = datetime.timedelta(days=365)
+#: Reminders before a label expires: days before, and the field that makes each go out once.
+REMINDERS = ((90, "reminder_90_sent_at"), (30, "reminder_30_sent_at"))
 
 
 def is_past_validity(label: Label) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import IO
 
 from django.db.models import Prefetch, QuerySet
@@ -10,9 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.services.evidence import digest_and_size
-from labelling.models import ACTION_LABELS, Sector, User
-from labelling.rules import visible_applications
-from reports.models import Certificate, CertificateState, Label, LabelState
+from labelling.models import ACTION_LABELS, OPEN_STATES, Organisation, Sector, User
+from labelling.selectors import visible_applications
+from reports.models import (
+    REMINDERS,
+    RENEWABLE_STATES,
+    RENEWAL_GRACE,
+    Certificate,
+    CertificateState,
+    Label,
+    LabelState,
+)
 
 #: What the public is told about a certificate, by the state of its label.
 PUBLIC_STATUS_LABELS = {
@@ -120,3 +129,15 @@ def label_context(application, user) -> dict:
         "can_retry": certificate.state == CertificateState.FAILED
         and can(user, "labelling.issue_certificate", application),
     }
+
+
+def renewable_labels(*, organisation: Organisation) -> QuerySet[Label]:
+    """The organisation's labels to offer a renewal for: from the first expiry reminder until
+    renewal is no longer possible (a year after expiry), unless a renewal is already open."""
+    today = timezone.localdate()
+    first_reminder = datetime.timedelta(days=max(days for days, _field in REMINDERS))
+    return organisation.labels.filter(
+        state__in=RENEWABLE_STATES,
+        valid_until__lte=today + first_reminder,
+        valid_until__gte=today - RENEWAL_GRACE,
+    ).exclude(renewals__state__in=OPEN_STATES)

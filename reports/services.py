@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from labelling import dispatch
 from labelling.exceptions import TransitionRefused
 from labelling.models import Application, ApplicationState, StateChange, User
 from labelling.workflow import record_creation, run_transition
 from reports.models import (
+    REMINDERS,
     Certificate,
     CertificateSequence,
     CertificateState,
@@ -123,9 +125,7 @@ def label_issue(*, application: Application, actor: User) -> Certificate:
 
 
 def _queue_rendering(certificate_id: int, countdown: float = 0) -> None:
-    from reports.tasks import render_certificate
-
-    render_certificate.apply_async(kwargs={"certificate_id": certificate_id}, countdown=countdown)
+    dispatch.queue("reports.render_certificate", countdown=countdown, certificate_id=certificate_id)
 
 
 def certificate_retry(*, certificate: Certificate, actor: User) -> StateChange:
@@ -305,10 +305,6 @@ def labels_expire() -> list[int]:
             continue
         expired.append(label.pk)
     return expired
-
-
-#: Reminders before a label expires: days before, and the field that makes each go out once.
-REMINDERS = ((90, "reminder_90_sent_at"), (30, "reminder_30_sent_at"))
 
 
 def labels_send_reminders() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from labelling.tasks import MAIL_RETRY
+from labelling.dispatch import MAIL_RETRY
 from reports import services
 
 

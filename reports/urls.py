@@ -1,18 +1,21 @@
 from django.urls import path
 
-from reports import api, views
+from reports import api
+from reports.views import public, secretariat
 
 urlpatterns = [
-    path("verify/", views.verify_lookup, name="verify_lookup"),
-    path("verify/<str:number>/", views.verify, name="verify"),
-    path("verify/<str:number>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
-    path("registry/", views.registry, name="registry"),
-    path("applications/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("verify/", public.verify_lookup, name="verify_lookup"),
+    path("verify/<str:number>/", public.verify, name="verify"),
+    path("verify/<str:number>/certificate.pdf", public.certificate_pdf, name="certificate_pdf"),
+    path("registry/", public.registry, name="registry"),
+    path("applications/<int:pk>/report.pdf", secretariat.report_pdf, name="report_pdf"),
     path(
         "applications/<int:pk>/certificate/retry/",
-        views.certificate_retry,
+        secretariat.certificate_retry,
         name="certificate_retry",
     ),
-    path("labels/<int:pk>/<slug:action>/", views.label_action, name="label_action"),
+    path("labels/<int:pk>/<slug:action>/", secretariat.label_action, name="label_action"),
+    path("", public.home, name="home"),
+    path("statistics/", secretariat.scheme_statistics, name="statistics"),
     *api.urlpatterns,
 ]

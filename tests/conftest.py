@@ -99,9 +99,9 @@ def application(organisation, manager):
 
 @pytest.fixture
 def crew(manager, secretariat, second_secretariat, lead_expert, second_expert):
-    """Who moves an application of a level through the services (see labelling.demo)."""
-    from labelling.demo import Crew
+    """Who moves an application of a level through the services (see reports.demo)."""
     from labelling.models import Level
+    from reports.demo import Crew
 
     def build(level: str) -> Crew:
         experts = (lead_expert, second_expert) if level == Level.GOLD else (lead_expert,)

@@ -21,8 +21,8 @@ from django.utils import translation
 
 from assessments.models import Recommendation
 from labelling import services
-from labelling.demo import walk_application
 from labelling.models import Application, ApplicationState, Level, Membership
+from reports.demo import walk_application
 from tests import factories
 from tests.i18n import GERMAN_PO, MAKEMESSAGES_IGNORE, catalogue_from, untranslated_strings
 

@@ -9,6 +9,8 @@ from assessments.services.assignments import (
     consensus_complete,
 )
 from assessments.services.decision import (
+    application_confirm_decision,
+    application_propose_decision,
     decision_check,
     decision_compute,
     decision_input_for,
@@ -58,6 +60,8 @@ __all__ = [
     "answer_save",
     "answers_save",
     "application_assign_experts",
+    "application_confirm_decision",
+    "application_propose_decision",
     "assessment_submit",
     "assignment_accept",
     "assignment_create",

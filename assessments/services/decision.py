@@ -19,7 +19,8 @@ from assessments.explanations import reason_text
 from assessments.models import AssignmentStatus, Recommendation
 from assessments.services.scoring import agreement_rate
 from labelling.exceptions import InvalidInput, TransitionRefused
-from labelling.models import Application, Level, Outcome
+from labelling.models import Application, Level, Outcome, StateChange, User
+from labelling.workflow import ensure_transition_allowed, run_transition
 
 
 def _rank(outcome: str) -> int:
@@ -151,3 +152,39 @@ def decision_check(
                 details=[reason_text(barrier.as_json()) for barrier in barriers],
             )
     return recommendation
+
+
+def application_propose_decision(
+    *, application: Application, actor: User, outcome: str, reason: str = ""
+) -> StateChange:
+    """Propose the outcome, starting from the rules' recommendation on today's facts; departing
+    from it needs a written reason (kept on the application and in the state change record),
+    and no departure gets past the scheme's facts (``decision_check``)."""
+    ensure_transition_allowed(application, "propose_decision", actor)
+    reason = reason.strip()
+    recommendation = decision_check(application=application, outcome=outcome, reason=reason)
+    recommended = recommendation.outcome
+    departs = outcome != recommended
+    return run_transition(
+        application,
+        "propose_decision",
+        actor=actor,
+        reason=reason,
+        outcome=outcome,
+        recommended=recommended,
+        override_reason=reason if departs else "",
+        proposer=actor,
+    )
+
+
+def application_confirm_decision(*, application: Application, actor: User) -> StateChange:
+    """Confirm the proposal, checked again against the facts as they are now: a prior label
+    revoked since the proposal, for instance, keeps a SILVER from being confirmed."""
+    ensure_transition_allowed(application, "confirm_decision", actor)
+    decision_check(
+        application=application,
+        outcome=application.proposed_outcome,
+        reason=application.override_reason,
+        confirming=True,
+    )
+    return run_transition(application, "confirm_decision", actor=actor, confirmer=actor)

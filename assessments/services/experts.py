@@ -25,7 +25,6 @@ from assessments.models import (
     ConflictDeclaration,
     ExpertProfile,
 )
-from labelling.conditions import required_expert_count
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import (
     OPEN_STATES,
@@ -123,6 +122,12 @@ class _Circumstances:
     conflicts: dict[int, ConflictDeclaration]  # by expert id, in force only
     previous_cycle: dict[int, Assignment]  # by expert id
     team: dict[int, Assignment]  # by expert id, every assignment on this application
+
+
+def required_expert_count(application: Application) -> int:
+    """Scoring experts a level is assessed by: two for GOLD (one national, one foreign), one
+    benchmarker or auditor for BRONZE and SILVER."""
+    return 2 if application.level == Level.GOLD else 1
 
 
 def previous_cycle_assessments(application: Application) -> QuerySet[Assignment]:

@@ -22,6 +22,7 @@ from assessments.models import (
 )
 from assessments.services.selfassessment import required_indicators
 from assessments.values import clean_value
+from labelling import dispatch
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import Application, ApplicationState, User
 from labelling.rules import can
@@ -207,10 +208,10 @@ def question_answer(
 
 
 def _queue_question_mail(question: ClarificationQuestion, event: str) -> None:
-    from assessments.tasks import send_question_notification
-
     transaction.on_commit(
-        lambda: send_question_notification.delay(question_id=question.pk, event=event)
+        lambda: dispatch.queue(
+            "assessments.send_question_notification", question_id=question.pk, event=event
+        )
     )
 
 

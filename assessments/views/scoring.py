@@ -43,7 +43,8 @@ from assessments.services.selfassessment import required_indicators
 from labelling import selectors
 from labelling.exceptions import InvalidInput
 from labelling.models import Application, ApplicationState
-from labelling.rules import can, visible_applications
+from labelling.rules import can
+from labelling.selectors import visible_applications
 
 # --- Presentation helpers ----------------------------------------------------------------------
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from labelling.demo import evidence_pdf
 from labelling.models import ApplicationState as S
 from labelling.models import Level, User
+from reports.demo import evidence_pdf
 from reports.models import CertificateState
 from tests import factories
 from tests.api.clients import token_client

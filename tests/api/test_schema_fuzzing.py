@@ -22,9 +22,9 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from assessments import services as assessment_services
 from labelling import services
-from labelling.demo import evidence_pdf, walk_application
 from labelling.models import Application, Level
 from labelling.models import ApplicationState as S
+from reports.demo import evidence_pdf, walk_application
 from reports.models import Label
 from tests import factories
 

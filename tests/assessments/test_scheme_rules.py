@@ -36,12 +36,14 @@ from django.urls import reverse
 
 from assessments import services as assessment_services
 from assessments.models import AssignmentRole, Indicator, MethodologyVersion
+from assessments.services import decision
 from assessments.services.decision import decision_input_for, latest_recommendation
 from assessments.services.methodology import methodology_load
 from assessments.simulation import input_for, simulate
 from labelling import services
 from labelling.exceptions import InvalidInput
 from labelling.models import Application, ApplicationState, Level, Outcome
+from reports import services as report_services
 from reports.models import LabelState
 from reports.services import label_revoke, label_suspend
 from tests import factories
@@ -226,7 +228,7 @@ def test_a_gold_request_that_misses_gold_is_awarded_the_bronze_it_merits(walk, s
 
     assert recommendation.outcome == Outcome.BRONZE
     assert _codes(recommendation, "gold") == ["gold.score_below_minimum"]
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=application, actor=secretariat, outcome=Outcome.BRONZE
     )
     application.refresh_from_db()
@@ -392,7 +394,7 @@ def test_gold_without_a_national_expert_at_decision_time_is_not_gold_and_cannot_
     type(german).objects.filter(pk=german.pk).update(country="FR")
 
     with pytest.raises(InvalidInput) as refused:
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application,
             actor=secretariat,
             outcome=Outcome.GOLD,
@@ -472,14 +474,14 @@ def test_a_bronze_suspended_after_the_silver_proposal_keeps_it_from_being_confir
 ):
     bronze = _prior_bronze(organisation, valid_from=(TODAY - relativedelta(months=20)).date())
     application, _recommendation = walk(Level.SILVER, AT_THRESHOLDS)
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=application, actor=secretariat, outcome=Outcome.SILVER
     )
     label_suspend(label=bronze, actor=secretariat, reason="Members left; under review.")
 
     application.refresh_from_db()
     with pytest.raises(InvalidInput) as refused:
-        services.application_confirm_decision(application=application, actor=second_secretariat)
+        decision.application_confirm_decision(application=application, actor=second_secretariat)
 
     assert "needs a BRONZE label" in " ".join(refused.value.details)
     application.refresh_from_db()
@@ -572,10 +574,10 @@ def test_lowering_the_rules_level_needs_a_written_reason(walk, secretariat):
     application, _recommendation = walk(Level.BRONZE, AT_THRESHOLDS)
 
     with pytest.raises(InvalidInput, match="needs a written reason"):
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application, actor=secretariat, outcome=Outcome.NONE
         )
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=application,
         actor=secretariat,
         outcome=Outcome.NONE,
@@ -593,10 +595,10 @@ def test_raising_gold_over_a_missed_score_needs_a_reason_and_is_allowed_when_the
     application, _recommendation = walk(Level.GOLD, AT_THRESHOLDS)
 
     with pytest.raises(InvalidInput, match="needs a written reason"):
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application, actor=secretariat, outcome=Outcome.GOLD
         )
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=application,
         actor=secretariat,
         outcome=Outcome.GOLD,
@@ -616,7 +618,7 @@ def test_raising_to_silver_without_a_valid_prior_bronze_is_refused_even_with_a_r
     application, _recommendation = walk(Level.SILVER, AT_THRESHOLDS)
 
     with pytest.raises(InvalidInput) as refused:
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application,
             actor=secretariat,
             outcome=Outcome.SILVER,
@@ -633,7 +635,7 @@ def test_raising_to_a_label_without_the_eligibility_criteria_is_refused(walk, se
     assert recommendation.outcome == Outcome.NONE
 
     with pytest.raises(InvalidInput) as refused:
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application,
             actor=secretariat,
             outcome=Outcome.BRONZE,
@@ -647,7 +649,7 @@ def test_no_label_above_the_requested_level_is_awarded(walk, secretariat):
     application, _recommendation = walk(Level.BRONZE, TOP)
 
     with pytest.raises(InvalidInput, match="no higher label"):
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application,
             actor=secretariat,
             outcome=Outcome.GOLD,
@@ -659,11 +661,11 @@ def test_following_the_rules_through_to_the_certificate_awards_the_fallback_leve
     walk, secretariat, second_secretariat, no_rendering
 ):
     application, _recommendation = walk(Level.GOLD, AT_THRESHOLDS)
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=application, actor=secretariat, outcome=Outcome.BRONZE
     )
-    services.application_confirm_decision(application=application, actor=second_secretariat)
-    services.application_certify(application=application, actor=secretariat)
+    decision.application_confirm_decision(application=application, actor=second_secretariat)
+    report_services.label_issue(application=application, actor=secretariat)
 
     application.refresh_from_db()
     assert (application.level, application.decided_outcome, application.label.level) == (

@@ -15,9 +15,9 @@ from assessments.models import MethodologyVersion
 from assessments.services.decision import decision_input_for, recommendation_compute
 from assessments.services.methodology import methodology_load
 from assessments.simulation import input_for
-from labelling.demo import DEFAULT_METHODOLOGY, seed_demo, walk_application
 from labelling.models import Application, ApplicationState, Level, Outcome
 from labelling.services import application_create
+from reports.demo import DEFAULT_METHODOLOGY, seed_demo, walk_application
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from labelling.demo import walk_application
 from labelling.models import ApplicationState, Level, Membership
+from reports.demo import walk_application
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

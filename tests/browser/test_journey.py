@@ -22,8 +22,8 @@ from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
-from labelling.demo import demo_values, evidence_pdf
 from labelling.models import Application, ApplicationState, Level, Outcome
+from reports.demo import demo_values, evidence_pdf
 from reports.models import Certificate
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from labelling.demo import walk_application
 from labelling.models import ApplicationState, Level, Outcome
+from reports.demo import walk_application
 from reports.models import Certificate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from labelling import demo, services
+from labelling import services
 from labelling.models import ApiToken, Application, User
+from reports import demo
 from tests import factories
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -10,16 +10,16 @@ from decimal import Decimal
 
 import pytest
 
-from labelling.demo import walk_application
 from labelling.models import ApplicationState, Level, Outcome
 from labelling.services import application_create
+from reports.demo import walk_application
 from tests import factories
 
 
 @pytest.fixture
 def in_quality_review(organisation, manager, crew):
     """An application of ``level`` walked to quality review with values that lead the rules to
-    ``outcome`` (see ``labelling.demo.demo_values``)."""
+    ``outcome`` (see ``reports.demo.demo_values``)."""
 
     def build(level: str, outcome: str):
         factories.small_methodology()

@@ -8,9 +8,10 @@ import datetime
 import pytest
 import time_machine
 
+from assessments.services import decision
 from labelling import services
-from labelling.demo import walk_application
 from labelling.models import ApplicationState, Level, Outcome
+from reports.demo import walk_application
 from tests import factories
 
 S = ApplicationState
@@ -95,13 +96,13 @@ def test_silver_without_a_recent_bronze_falls_back_to_bronze_and_cannot_be_force
     assert recommendation.outcome == Outcome.BRONZE
     secretariat = crew(Level.SILVER).secretariat
     with pytest.raises(services.InvalidInput, match="SILVER cannot be awarded"):
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=silver,
             actor=secretariat,
             outcome=Outcome.SILVER,
             reason="The BRONZE benchmarking of 2024 was held under the previous scheme.",
         )
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=silver, actor=secretariat, outcome=Outcome.BRONZE
     )
     silver.refresh_from_db()

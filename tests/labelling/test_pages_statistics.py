@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from labelling.models import ApplicationState as S
 from labelling.models import Level, Outcome
-from labelling.selectors import CrossRow, Tally, scheme_statistics
 from reports.models import Label, LabelState
+from reports.statistics import CrossRow, Tally, scheme_statistics
 from tests import factories
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from labelling import services
+from assessments.services import decision
 from labelling.exceptions import ActionForbidden
 from labelling.rules import can
 from tests import factories
@@ -22,7 +22,7 @@ def test_superuser_cannot_confirm_the_decision_they_proposed(organisation, manag
     assert superuser.has_perm("labelling.confirm_decision", application)  # Django's answer
     assert not can(superuser, "labelling.confirm_decision", application)  # the scheme's answer
     with pytest.raises(ActionForbidden):
-        services.application_confirm_decision(application=application, actor=superuser)
+        decision.application_confirm_decision(application=application, actor=superuser)
 
 
 def test_anonymous_visitor_may_do_nothing(application):

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from assessments.engine import months_after
 from assessments.models import Assignment, AssignmentRole
 from assessments.services.decision import assessment_date, latest_recommendation
-from labelling import demo
 from labelling.models import (
     Application,
     ApplicationState,
@@ -21,6 +20,7 @@ from labelling.models import (
     StateChange,
     User,
 )
+from reports import demo
 
 pytestmark = pytest.mark.django_db
 

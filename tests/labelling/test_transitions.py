@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import AssignmentRole, AssignmentStatus
+from assessments.services import decision
 from labelling import conditions, services
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import (
@@ -33,6 +34,7 @@ from labelling.models import (
     User,
 )
 from labelling.models import ApplicationState as S
+from reports import services as report_services
 from tests import factories
 from tests.assertions import assert_recorded, nothing_written
 
@@ -193,7 +195,7 @@ CASES = [
         (S.QUALITY_REVIEW,),
         S.DECISION_PROPOSED,
         "secretariat",
-        lambda app, actor, reason: services.application_propose_decision(
+        lambda app, actor, reason: decision.application_propose_decision(
             application=app,
             actor=actor,
             outcome=Outcome.BRONZE,
@@ -206,7 +208,7 @@ CASES = [
         (S.DECISION_PROPOSED,),
         S.DECIDED,
         "secretariat",
-        lambda app, actor, reason: services.application_confirm_decision(
+        lambda app, actor, reason: decision.application_confirm_decision(
             application=app, actor=actor
         ),
         fields=lambda proposer, state: _proposal(proposer),
@@ -228,7 +230,7 @@ CASES = [
         (S.DECIDED,),
         S.CERTIFIED,
         "secretariat",
-        lambda app, actor, reason: services.application_certify(application=app, actor=actor),
+        lambda app, actor, reason: report_services.label_issue(application=app, actor=actor),
         fields=lambda proposer, state: _decision(proposer, Outcome.BRONZE),
         queued=2,  # the notification and the rendering of the certificate
     ),
@@ -709,7 +711,7 @@ def test_propose_decision_departing_from_the_recommendation_without_a_reason_is_
     application = arrange(CASE["propose_decision"], S.QUALITY_REVIEW)
 
     with nothing_written(application), pytest.raises(InvalidInput) as invalid:
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application,
             actor=secretariat,
             outcome=Outcome.NONE,
@@ -724,7 +726,7 @@ def test_propose_decision_departing_from_the_recommendation_stores_the_override_
 ):
     application = arrange(CASE["propose_decision"], S.QUALITY_REVIEW)
 
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=application,
         actor=secretariat,
         outcome=Outcome.NONE,
@@ -746,7 +748,7 @@ def test_propose_decision_following_the_recommendation_stores_no_override_reason
 ):
     application = arrange(CASE["propose_decision"], S.QUALITY_REVIEW)
 
-    services.application_propose_decision(
+    decision.application_propose_decision(
         application=application,
         actor=secretariat,
         outcome=Outcome.BRONZE,
@@ -761,7 +763,7 @@ def test_propose_decision_with_an_unknown_outcome_is_invalid(arrange, secretaria
     application = arrange(CASE["propose_decision"], S.QUALITY_REVIEW)
 
     with nothing_written(application), pytest.raises(InvalidInput) as invalid:
-        services.application_propose_decision(
+        decision.application_propose_decision(
             application=application, actor=secretariat, outcome="platinum"
         )
 
@@ -772,7 +774,7 @@ def test_confirm_decision_decides_the_proposed_outcome(arrange, secretariat):
     application = arrange(CASE["confirm_decision"], S.DECISION_PROPOSED)
 
     with time_machine.travel(datetime.datetime(2025, 6, 2, 12, 0, tzinfo=datetime.UTC), tick=False):
-        services.application_confirm_decision(application=application, actor=secretariat)
+        decision.application_confirm_decision(application=application, actor=secretariat)
 
     application.refresh_from_db()
     assert (

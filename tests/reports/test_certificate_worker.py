@@ -8,10 +8,10 @@ import pytest
 from django.db import connection
 
 from labelling import services
-from labelling.demo import walk_application
 from labelling.exceptions import TransitionRefused
 from labelling.models import Application, ApplicationState, Level
 from reports import services as report_services
+from reports.demo import walk_application
 from reports.models import Certificate, CertificateState, Label
 from tests import factories
 from tests.concurrency import race

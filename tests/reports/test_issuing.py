@@ -13,10 +13,10 @@ from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from labelling import services
-from labelling.demo import walk_application
 from labelling.exceptions import ActionForbidden, TransitionRefused
 from labelling.models import ApplicationState, Level, Outcome
 from reports import services as report_services
+from reports.demo import walk_application
 from reports.models import Certificate, CertificateState, Label, LabelState, label_validity
 from reports.pdf.numbers import is_valid_certificate_number
 from tests import factories

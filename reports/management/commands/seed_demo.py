@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from labelling import demo
+from reports import demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,140 @@
+"""The application pages: open one, read it with its history, and act on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from labelling import extensions, selectors, services
+from labelling.forms import ApplicationCreateForm, TransitionForm
+from labelling.models import ACTION_LABELS, Application
+from labelling.workflow import user_transitions
+
+# Each action a person can start from an application page, and the service that does it.
+# Actions of the apps above labelling (proposing a decision, issuing the certificate) are added
+# by them to the same mapping (labelling.extensions.application_actions).
+APPLICATION_ACTIONS: dict[str, Callable[..., object]] = extensions.application_actions
+APPLICATION_ACTIONS.update(
+    {
+        "submit": lambda app, user, data: services.application_submit(application=app, actor=user),
+        "return_for_completion": lambda app, user, data: services.application_return(
+            application=app, actor=user, reason=data["reason"]
+        ),
+        "reject": lambda app, user, data: services.application_reject(
+            application=app, actor=user, reason=data["reason"]
+        ),
+        "accept": lambda app, user, data: services.application_accept(application=app, actor=user),
+        "withdraw": lambda app, user, data: services.application_withdraw(
+            application=app, actor=user, reason=data["reason"]
+        ),
+        "send_back_to_experts": lambda app, user, data: services.application_send_back(
+            application=app, actor=user, reason=data["reason"]
+        ),
+        "reject_proposal": lambda app, user, data: services.application_reject_proposal(
+            application=app, actor=user, reason=data["reason"]
+        ),
+        "close": lambda app, user, data: services.application_close(application=app, actor=user),
+        "appeal": lambda app, user, data: services.application_appeal(
+            application=app, actor=user, reason=data["reason"]
+        ),
+        "uphold_appeal": lambda app, user, data: services.appeal_uphold(
+            application=app, actor=user, reason=data["reason"]
+        ),
+        "dismiss_appeal": lambda app, user, data: services.appeal_dismiss(
+            application=app, actor=user, reason=data["reason"]
+        ),
+    }
+)
+
+# Actions whose form asks for a reason (required or optional), and the question it answers:
+# several forms can be on one page, and each field must say what it is for.
+REASON_LABELS = {
+    "return_for_completion": gettext_lazy("What must the organisation complete?"),
+    "reject": gettext_lazy("Why is the application ineligible?"),
+    "withdraw": gettext_lazy("Why do you withdraw the application? (optional)"),
+    "send_back_to_experts": gettext_lazy("What must the experts revisit?"),
+    "propose_decision": gettext_lazy(
+        "Why does the decision depart from the rules' recommendation? (only if it does)"
+    ),
+    "reject_proposal": gettext_lazy("Why is the proposal not confirmed?"),
+    "appeal": gettext_lazy("On what grounds do you appeal?"),
+    "uphold_appeal": gettext_lazy("Why is the appeal upheld?"),
+    "dismiss_appeal": gettext_lazy("Why is the appeal dismissed?"),
+}
+
+
+@login_required
+@require_POST
+def application_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, pk=organisation_pk)
+    form = ApplicationCreateForm(request.POST, organisation=organisation)
+    if not form.is_valid():
+        if "renews" in form.errors:
+            messages.error(request, _("Choose a label of this organisation to renew."))
+        else:
+            messages.error(request, _("Choose a level."))
+        return redirect("organisation_detail", pk=organisation.pk)
+    application = services.application_create(
+        organisation=organisation,
+        level=form.cleaned_data["level"],
+        actor=request.user,
+        renews=form.cleaned_data["renews"],
+    )
+    messages.success(request, _("Draft application opened."))
+    return redirect("application_detail", pk=application.pk)
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    actions = [
+        (name, ACTION_LABELS[name], REASON_LABELS.get(name, ""))
+        for name in user_transitions(application, request.user)
+        if name in APPLICATION_ACTIONS
+    ]
+    # What the apps above add: the rules' recommendation, the self-assessment's gaps, the
+    # experts to invite, the label card, the person's own assignment.
+    added = extensions.page_context(
+        "application_detail", application=application, user=request.user
+    )
+    recommendation = added.get("recommendation")
+    return render(
+        request,
+        "labelling/application_detail.html",
+        {
+            "application": application,
+            "history": selectors.application_history(application=application),
+            "actions": actions,
+            # The proposal starts from what the rules recommend.
+            "form": TransitionForm(
+                ceiling=application.level,
+                initial={"outcome": recommendation.outcome if recommendation else ""},
+            ),
+            **added,
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    perform = APPLICATION_ACTIONS.get(action)
+    if perform is None:
+        raise Http404
+    application: Application = selectors.application_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    data = {
+        "reason": form.cleaned_data.get("reason", ""),
+        "outcome": form.cleaned_data.get("outcome", ""),
+    }
+    perform(application, request.user, data)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("application_detail", pk=application.pk)

@@ -1,0 +1,74 @@
+"""Behind the login: the assessment report, the label and certificate actions, the scheme's
+statistics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from labelling import selectors as labelling_selectors
+from labelling.forms import TransitionForm
+from labelling.rules import can
+from reports import selectors, services, statistics
+from reports.models import CertificateState
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The assessment report: for those who may see the application (404 for anyone else)."""
+    application = labelling_selectors.application_get(user=request.user, pk=pk)
+    certificate = selectors.certificate_of_application(application)
+    if certificate is None or certificate.state != CertificateState.DONE:
+        raise Http404
+    return FileResponse(
+        certificate.report.open("rb"),
+        content_type="application/pdf",
+        filename=f"report-{certificate.number}.pdf",
+    )
+
+
+LABEL_ACTIONS = {
+    "suspend": (services.label_suspend, _("Label suspended.")),
+    "reinstate": (services.label_reinstate, _("Label reinstated.")),
+    "revoke": (services.label_revoke, _("Label revoked.")),
+}
+
+
+@login_required
+@require_POST
+def label_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in LABEL_ACTIONS:
+        raise Http404
+    label = selectors.label_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    perform, done = LABEL_ACTIONS[action]
+    perform(label=label, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+    messages.success(request, done)
+    return redirect("application_detail", pk=label.application_id)
+
+
+@login_required
+@require_POST
+def certificate_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    application = labelling_selectors.application_get(user=request.user, pk=pk)
+    certificate = selectors.certificate_of_application(application)
+    if certificate is None:
+        raise Http404
+    services.certificate_retry(certificate=certificate, actor=request.user)
+    messages.success(request, _("The certificate is queued for another attempt."))
+    return redirect("application_detail", pk=application.pk)
+
+
+@login_required
+def scheme_statistics(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "labelling.view_statistics"):
+        raise PermissionDenied(_("Only the secretariat sees the scheme's statistics."))
+    return render(
+        request, "labelling/statistics.html", {"statistics": statistics.scheme_statistics()}
+    )
