@@ -8,7 +8,7 @@ PORT ?= 8000
 # Parallel test workers: both cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run demo test lint format bench messages clean
+.PHONY: install run demo test fuzz lint format bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ run: demo
 
 test: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The slow fuzzing: many examples of every user text in certificates and reports (a few run in
+# make test); DOCUMENT_FUZZ_EXAMPLES sets how many.
+DOCUMENT_FUZZ_EXAMPLES ?= 200
+fuzz: install
+	DOCUMENT_FUZZ_EXAMPLES=$(DOCUMENT_FUZZ_EXAMPLES) $(PY) -m pytest -n $(PYTEST_WORKERS) \
+		tests/reports/test_document_forgery.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -148,6 +148,8 @@ CERTIFICATE_SIGNING_CERT = env.str("CERTIFICATE_SIGNING_CERT", default="")
 CERTIFICATE_SIGNING_CHAIN = env.str("CERTIFICATE_SIGNING_CHAIN", default="")
 CERTIFICATE_SIGNING_KEY_PASSPHRASE = env.str("CERTIFICATE_SIGNING_KEY_PASSPHRASE", default="")
 CERTIFICATE_SIGNING_LOCATION = env.str("CERTIFICATE_SIGNING_LOCATION", default="")
+# The only files a certificate or report may load while it is rendered (reports.pdf.render).
+PDF_RESOURCE_DIRS = [BASE_DIR / "static"]
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -30,6 +30,7 @@ from reports.models import (
     LabelState,
     label_validity,
 )
+from reports.pdf.errors import PdfRenderingError
 from reports.pdf.numbers import format_certificate_number
 
 logger = logging.getLogger(__name__)
@@ -215,9 +216,18 @@ def certificate_render(*, certificate_id: int) -> str:
     return CertificateState.DONE
 
 
+def failure_text(exc: Exception) -> str:
+    """What the secretariat reads of a failed attempt: the message of a rendering error meant
+    for them, otherwise only the kind of error. Never a path or a trace: those are in the
+    worker's log (``certificate_render`` logs the exception)."""
+    if isinstance(exc, PdfRenderingError):
+        return str(exc)[:2000]
+    return f"{type(exc).__name__} while rendering; the details are in the worker's log."
+
+
 def _record_failure(certificate: Certificate, exc: Exception) -> str:
     """Queue another attempt after a pause, or mark the certificate failed after the last."""
-    reason = f"{type(exc).__name__}: {exc}"[:2000]
+    reason = failure_text(exc)
     last = certificate.attempts >= MAX_RENDER_ATTEMPTS
     try:
         with transaction.atomic():

@@ -188,10 +188,10 @@ def test_certificate_numbers_follow_each_other_within_a_year(secretariat):
 
 
 def test_rendering_failure_is_recorded_then_requeued_and_failed_after_the_last_attempt(
-    decided, secretariat, django_capture_on_commit_callbacks, monkeypatch
+    decided, secretariat, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
     def broken(certificate):
-        raise RuntimeError("fonts are missing")
+        raise OSError("[Errno 2] No such file or directory: '/srv/clusterlabel/fonts/x.ttf'")
 
     monkeypatch.setattr("reports.documents.render_certificate_pdf", broken)
 
@@ -199,9 +199,14 @@ def test_rendering_failure_is_recorded_then_requeued_and_failed_after_the_last_a
 
     assert certificate.state == CertificateState.FAILED
     assert certificate.attempts == report_services.MAX_RENDER_ATTEMPTS
-    assert "fonts are missing" in certificate.failure_reason
+    # The secretariat reads the kind of error, the worker's log has the details (the path).
+    assert certificate.failure_reason == (
+        "OSError while rendering; the details are in the worker's log."
+    )
+    assert "/srv/clusterlabel/fonts/x.ttf" in caplog.text
     transitions = list(certificate.history.values_list("transition", flat=True))
     assert transitions.count("requeue") == report_services.MAX_RENDER_ATTEMPTS - 1
+    assert not certificate.history.filter(reason__contains="/srv/").exists()
     assert transitions[-1] == "fail"
     assert not _stored_files(certificate.number)
 

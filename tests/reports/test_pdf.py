@@ -8,6 +8,7 @@ from decimal import Decimal
 import pypdf
 import pytest
 from asn1crypto import x509 as asn1_x509
+from django.conf import settings
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -15,7 +16,9 @@ from pyhanko_certvalidator import ValidationContext
 
 from reports.pdf.data import LevelShortfall
 from reports.pdf.render import (
+    BundledFilesFetcher,
     PdfRenderingError,
+    _css_string,
     certificate_html,
     html_to_pdf,
     render_certificate_pdf,
@@ -311,9 +314,52 @@ def test_certificate_html_is_in_the_requested_language():
 
 @pytest.mark.parametrize(
     "source",
-    ["http://127.0.0.1:9/logo.png", "static/missing-logo.png"],
-    ids=["network", "missing-file"],
+    [
+        "http://127.0.0.1:9/logo.png",
+        "static/missing-logo.png",
+        "file:///dev/zero",
+        "file:///etc/passwd",
+        "static/../config/settings.py",
+        "data:image/svg+xml,%3Csvg%20xmlns='http://www.w3.org/2000/svg'/%3E",
+    ],
+    ids=["network", "missing-file", "device", "outside-the-bundle", "climbing-out", "data-url"],
 )
-def test_rendering_refuses_a_resource_it_cannot_read_locally(source):
-    with pytest.raises(PdfRenderingError, match="Error fetching"):
+def test_rendering_refuses_every_resource_but_the_bundled_files(source):
+    with pytest.raises(PdfRenderingError) as refused:
         html_to_pdf(f'<img src="{source}">')
+
+    # What the secretariat reads names no path.
+    assert "/" not in str(refused.value)
+
+
+def test_rendering_refuses_a_stylesheet_outside_the_bundle():
+    with pytest.raises(PdfRenderingError):
+        html_to_pdf('<link rel="stylesheet" href="file:///etc/passwd"><p>x</p>')
+
+
+def test_rendering_reads_a_bundled_file_and_records_what_it_asked_for():
+    fetcher = BundledFilesFetcher()
+
+    html_to_pdf('<link rel="stylesheet" href="static/css/site.css"><p>x</p>', fetcher=fetcher)
+
+    assert fetcher.requested == [(settings.BASE_DIR / "static/css/site.css").as_uri()]
+
+
+def test_a_bundled_directory_does_not_let_a_symlink_lead_out_of_it(tmp_path, settings):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "passwd").symlink_to("/etc/passwd")
+    settings.PDF_RESOURCE_DIRS = [bundle]
+
+    with pytest.raises(PdfRenderingError):
+        html_to_pdf(f'<link rel="stylesheet" href="{(bundle / "passwd").as_uri()}"><p>x</p>')
+
+
+@pytest.mark.parametrize(
+    "text", ["x\f} @page { size: 1mm } {", 'x";} body{display:none} .a{x:"', "a\r\nb</style>"]
+)
+def test_a_css_string_escapes_every_character_that_could_end_it(text):
+    inside = _css_string(text)[1:-1]
+
+    # Only letters, digits, spaces and the escapes' own backslashes are left.
+    assert all(char.isalnum() or char in " \\" for char in inside)
