@@ -4,6 +4,7 @@ Without any environment variable the site runs on a SQLite file and runs Celery 
 in-process, so ``make run`` needs neither PostgreSQL nor Redis.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Locks out password guessers (labelling/lockout.py).
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "labelling",
     "assessments",
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "labelling.middleware.ServiceErrorMiddleware",
+    # Last, as axes asks: turns a log-in refused for a lockout into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,8 +99,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "labelling.User"
 # The scheme's own permissions are asked through labelling.rules.can() only; Django's backend
-# keeps serving the admin's model permissions.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# keeps serving the admin's model permissions. Axes' backend comes first: it refuses a locked-out
+# username or address before any password is checked (and needs the request to do so).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -105,6 +114,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password guessing (django-axes, labelling/lockout.py): a username is locked after this many
+# failed log-ins, an address (a whole office behind one, too) after more, each counting the
+# failures that follow one another within LOGIN_LOCKOUT_MINUTES; the lock lasts as long after
+# the last counted failure (later tries during the lock do not extend it). The secretariat
+# unlocks earlier in the admin by deleting the access attempts.
+LOGIN_FAILURE_LIMITS = {
+    "username": env.int("LOGIN_FAILURES_PER_USERNAME", default=10),
+    "ip_address": env.int("LOGIN_FAILURES_PER_ADDRESS", default=30),
+}
+AXES_LOCKOUT_PARAMETERS = list(LOGIN_FAILURE_LIMITS)
+AXES_HANDLER = "labelling.lockout.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = "labelling.lockout.failure_limit"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success leaves the failures counted: resetting them would also reset the address's count,
+# so one valid account would let its owner guess the others' passwords without end.
+AXES_RESET_ON_SUCCESS = False
+# Django's log-in form (the page's and the admin's) names the e-mail field "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "labelling.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "labelling.lockout.lockout_response"
+# Every failure stays listed in the admin (access failures) after its attempt is unlocked.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
@@ -181,7 +214,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# An effect sent to the workers but not finished after this long is sent again (its message was
+# lost); longer than the broker's own redelivery of an unacknowledged message.
+EFFECT_REDELIVERY_SECONDS = env.int("EFFECT_REDELIVERY_SECONDS", default=3900)
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: follow-ups the broker could not take at their commit go out within a minute.
+    "sweep-effects": {"task": "labelling.sweep_effects", "schedule": 30},
     "expire-labels": {"task": "reports.expire_labels", "schedule": 6 * 3600},
     "send-expiry-reminders": {"task": "reports.send_expiry_reminders", "schedule": 6 * 3600},
     "requeue-stalled-certificates": {
@@ -261,6 +299,8 @@ LOGGING = {
         # WeasyPrint's rendering steps and font subsetting, line by line.
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # Axes' start-up banner and every successful log-in; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

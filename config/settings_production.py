@@ -40,7 +40,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }
 # Production runs behind one reverse proxy (see SECURE_PROXY_SSL_HEADER): the client's address,
-# which the throttles count by, is the last one it appends to X-Forwarded-For.
+# which the throttles and the log-in lockout (labelling.lockout) count by, is the last one it
+# appends to X-Forwarded-For.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=1)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,7 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from assessments.views import assignments as assessment_views
-from labelling.views import account, applications, dashboard, organisations
+from labelling.forms import AdminLoginForm, LoginForm
+from labelling.views import account, applications, dashboard, effects, organisations
+
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("assessments.urls")),
@@ -21,12 +24,16 @@ urlpatterns = [
     path("i18n/setlang/", account.set_language, name="set_language"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/tokens/", account.api_token_list, name="api_tokens"),
+    path("follow-ups/", effects.effect_list, name="effect_list"),
+    path("follow-ups/<uuid:pk>/retry/", effects.effect_retry, name="effect_retry"),
     path("account/tokens/<int:pk>/revoke/", account.api_token_revoke, name="api_token_revoke"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),

@@ -15,6 +15,8 @@ from labelling.exceptions import ActionForbidden
 from labelling.models import (
     ApiToken,
     Application,
+    Effect,
+    EffectState,
     Membership,
     Notification,
     Organisation,
@@ -116,6 +118,34 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     # The assessment app puts its experts' assignments first (assessments.admin).
     inlines = [StateChangeInline]
+
+
+@admin.register(Effect)
+class EffectAdmin(admin.ModelAdmin):
+    """The outbox, read-only: follow-ups change only through labelling.dispatch."""
+
+    list_display = ["task", "state", "created_at", "dispatches", "finished_at", "last_error"]
+    list_filter = ["state", "task"]
+    readonly_fields = [field.name for field in Effect._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the failed follow-ups again"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        sent = 0
+        for effect in queryset.filter(state=EffectState.FAILED):
+            sent += services.effect_retry(effect=effect, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d follow-up sent again.", "%(count)d follow-ups sent again.", sent)
+            % {"count": sent},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(StateChange)

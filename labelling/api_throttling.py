@@ -1,5 +1,6 @@
 """How often the API may be called: per person, per address without credentials, per public
-scope, and how many failed token logins an address may make.
+scope, and how many failed token logins an address may make; and the pages that answer what a
+public API view answers (certificate verification), counted with it (``throttle_page``).
 
 The rates are ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (from the environment, see
 ``config.settings``); the counts live in the cache, which production shares between processes
@@ -8,6 +9,13 @@ The rates are ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (from the environment
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import (
@@ -72,3 +80,34 @@ class FailedTokenThrottle(CurrentRates, SimpleRateThrottle):
     def wait(self) -> float:
         """Seconds until the oldest failure that blocks the address leaves the window."""
         return self.history[self.num_requests - 1] + self.duration - self.now
+
+
+class AddressThrottle(ScopedThrottle):
+    """Requests of one scope per client address, whether or not someone is logged in: the count
+    of the public API views, which read no credentials, so a page and its API twin share it."""
+
+    def get_cache_key(self, request: HttpRequest, view: object = None) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def throttle_page(
+    scope: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Throttles a page view like the API views of ``scope``: the same rate, counted per client
+    address in the same cache entry. Past the rate the page answers 429 with ``Retry-After`` and
+    says when to try again."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def throttled(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            throttle = AddressThrottle()
+            if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
+                return view(request, *args, **kwargs)
+            seconds = math.ceil(throttle.wait() or throttle.duration)
+            response = render(request, "429.html", {"seconds": seconds}, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
+
+        return throttled
+
+    return decorate

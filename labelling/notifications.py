@@ -75,7 +75,16 @@ def render_mail(template: str, recipient: User, context: dict) -> tuple[str, str
     with translation.override(recipient.language):
         text = render_to_string(template, {"recipient": recipient, **context})
     subject, _sep, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    return header_safe(subject), body.strip() + "\n"
+
+
+def header_safe(text: str) -> str:
+    """``text`` on one line for a mail header: a carriage return, tab or other control
+    character a name may hold becomes a space, so it can neither add a header nor make Django
+    refuse the message (``BadHeaderError``) and lose it."""
+    return " ".join(
+        "".join(" " if ord(char) < 32 or 127 <= ord(char) < 160 else char for char in text).split()
+    )
 
 
 def render_notification(change: StateChange, recipient: User) -> tuple[str, str]:

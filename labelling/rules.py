@@ -138,6 +138,8 @@ rules.add_perm("labelling.decide_appeal", deciding_secretariat & ~took_part_in_d
 rules.add_perm("labelling.view_history", can_view_application)
 # Figures across every organisation: what only the secretariat sees as a whole.
 rules.add_perm("labelling.view_statistics", is_secretariat)
+# The follow-ups (e-mails, renderings) that failed, and sending them again.
+rules.add_perm("labelling.manage_effects", is_secretariat)
 
 
 @rules.predicate

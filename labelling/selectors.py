@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from labelling import extensions
 from labelling.models import (
     ApiToken,
     Application,
+    Effect,
+    EffectState,
     Organisation,
     StateChange,
     User,
@@ -96,3 +100,18 @@ def api_token_list(*, user: User) -> QuerySet[ApiToken]:
 def api_token_get(*, user: User, pk: int) -> ApiToken:
     """One of ``user``'s own tokens, or 404."""
     return get_object_or_404(api_token_list(user=user), pk=pk)
+
+
+#: A follow-up still waiting this long after it was due is shown as stuck.
+STUCK_AFTER = datetime.timedelta(minutes=2)
+
+
+def effects_needing_attention() -> QuerySet[Effect]:
+    """The follow-ups the secretariat should see: failed after their last retry, or waiting
+    for the broker well past the sweep's turn."""
+    stuck = Q(state=EffectState.PENDING, available_at__lt=timezone.now() - STUCK_AFTER)
+    return Effect.objects.filter(Q(state=EffectState.FAILED) | stuck).order_by("-created_at")
+
+
+def effect_get(*, pk) -> Effect:
+    return get_object_or_404(Effect, pk=pk)

@@ -15,11 +15,13 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from labelling import extensions
+from labelling import dispatch, extensions
 from labelling.exceptions import ActionForbidden, InvalidInput
 from labelling.models import (
     ApiToken,
     Application,
+    Effect,
+    EffectState,
     Level,
     Membership,
     Organisation,
@@ -212,6 +214,14 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def effect_retry(*, effect: Effect, actor: User) -> bool:
+    """Send a failed follow-up again (the secretariat, after fixing its cause)."""
+    _require(actor, "labelling.manage_effects")
+    if effect.state != EffectState.FAILED:
+        raise InvalidInput(_("Only a failed follow-up can be retried."), field="effect")
+    return dispatch.retry(effect)
 
 
 def user_set_language(*, user: User, language: str) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from labelling import dispatch
 from labelling.dispatch import MAIL_RETRY
 from labelling.models import StateChange
 from labelling.notifications import deliver_notifications
@@ -16,3 +17,10 @@ def send_transition_notifications(*, state_change_id: int) -> int:
     if change is None:
         return 0  # rolled back or deleted since it was queued: nothing to tell anyone
     return deliver_notifications(change)
+
+
+@shared_task(name="labelling.sweep_effects")
+def sweep_effects() -> int:
+    """Periodic (every 30 seconds): send the follow-ups the broker could not take at their
+    commit, and those whose message was lost."""
+    return dispatch.sweep()

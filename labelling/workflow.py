@@ -147,10 +147,10 @@ def run_transition(
             reason=reason,
         )
         if notify:
-            transaction.on_commit(
-                lambda: dispatch.queue(
-                    "labelling.send_transition_notifications", state_change_id=change.pk
-                )
+            dispatch.enqueue(
+                "labelling.send_transition_notifications",
+                key=f"notify:{change.pk}",
+                state_change_id=change.pk,
             )
     return change
 

@@ -44,13 +44,20 @@ RETRY_PAUSE_SECONDS = 10
 
 @transaction.atomic
 def certificate_number_allocate(year: int) -> tuple[int, str]:
-    """The next sequence of ``year`` and its certificate number; the year's row stays locked
-    until the outermost transaction ends, so concurrent issues get distinct numbers in order."""
+    """The next sequence of ``year`` (the order of issue, never shown to the public) and a
+    certificate number with a random serial, drawn again while it is taken.
+
+    The year's row stays locked until the outermost transaction ends, so a concurrent issue
+    waits and then sees this certificate's number as taken (the unique number stays the last
+    guard)."""
     CertificateSequence.objects.get_or_create(year=year)
     counter = CertificateSequence.objects.select_for_update().get(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return counter.last, format_certificate_number(year, counter.last)
+    number = format_certificate_number(year)
+    while Certificate.objects.filter(number=number).exists():
+        number = format_certificate_number(year)
+    return counter.last, number
 
 
 def _already_issued(application: Application) -> TransitionRefused:
@@ -121,19 +128,23 @@ def label_issue(*, application: Application, actor: User) -> Certificate:
             label=label, number=number, year=valid_from.year, sequence=sequence
         )
         record_creation(certificate, actor=actor)
-        transaction.on_commit(lambda: _queue_rendering(certificate.pk), robust=True)
+        _queue_rendering(certificate.pk)
     return certificate
 
 
 def _queue_rendering(certificate_id: int, countdown: float = 0) -> None:
-    dispatch.queue("reports.render_certificate", countdown=countdown, certificate_id=certificate_id)
+    """Record the rendering in the outbox (in the caller's transaction); the claim in
+    ``certificate_render`` makes a second delivery harmless."""
+    dispatch.enqueue(
+        "reports.render_certificate", countdown=countdown, certificate_id=certificate_id
+    )
 
 
 def certificate_retry(*, certificate: Certificate, actor: User) -> StateChange:
     """The secretariat asks for another attempt at a certificate whose rendering failed."""
     with transaction.atomic():
         change = run_transition(certificate, "retry", actor=actor, notify=False)
-        transaction.on_commit(lambda: _queue_rendering(certificate.pk), robust=True)
+        _queue_rendering(certificate.pk)
     return change
 
 
@@ -242,9 +253,7 @@ def _record_failure(certificate: Certificate, exc: Exception) -> str:
             )
             if not last:
                 pause = RETRY_PAUSE_SECONDS * 2 ** (certificate.attempts - 1)
-                transaction.on_commit(
-                    lambda: _queue_rendering(certificate.pk, countdown=pause), robust=True
-                )
+                _queue_rendering(certificate.pk, countdown=pause)
     except TransitionRefused:
         logger.warning("Certificate %s changed while recording a failure", certificate.number)
     return certificate.state

@@ -208,10 +208,11 @@ def question_answer(
 
 
 def _queue_question_mail(question: ClarificationQuestion, event: str) -> None:
-    transaction.on_commit(
-        lambda: dispatch.queue(
-            "assessments.send_question_notification", question_id=question.pk, event=event
-        )
+    dispatch.enqueue(
+        "assessments.send_question_notification",
+        key=f"question:{question.pk}:{event}",
+        question_id=question.pk,
+        event=event,
     )
 
 

@@ -39,6 +39,7 @@ from labelling.models.applications import (
 )
 from labelling.models.notifications import Notification
 from labelling.models.api_tokens import ApiToken
+from labelling.models.effects import Effect, EffectState
 # isort: on
 
 __all__ = [
@@ -58,6 +59,8 @@ __all__ = [
     "ApiToken",
     "Application",
     "ApplicationState",
+    "Effect",
+    "EffectState",
     "Level",
     "Membership",
     "Notification",

@@ -49,6 +49,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": _query_without(data, "page"),
         "state_query": _query_without(data, "page", "state"),
         "can_view_statistics": can(request.user, "labelling.view_statistics"),
+        "effects_needing_attention": (
+            selectors.effects_needing_attention().count()
+            if can(request.user, "labelling.manage_effects")
+            else None
+        ),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "labelling/_application_list.html", context)

@@ -50,16 +50,16 @@ LIGHT_LABELS = {
 RUBRIC_MAXIMUM = 3
 
 
-#: Control characters (a form feed, a carriage return …) and the bidirectional overrides and
-#: isolates, which could make text read in another order than it is stored.
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Control characters (a form feed, a carriage return …), and the bidirectional marks,
+#: overrides and isolates, which could make text read in another order than it is stored.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(value):
     """``value`` (a document's data) with every string's control characters made spaces and
     its bidirectional overrides removed, however deep in the dataclasses it is."""
     if isinstance(value, str):
-        return UNPRINTABLE.sub(lambda match: " " if match[0] < "\u202a" else "", value)
+        return UNPRINTABLE.sub(lambda match: " " if match[0] <= "\x9f" else "", value)
     if isinstance(value, list | tuple):
         return type(value)(printable(item) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from labelling.api_throttling import throttle_page
+from labelling.middleware import upload_limit
 from reports import selectors, statistics
 from reports.filters import LabelFilter
-from reports.forms import VerifyUploadForm
+from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
 from reports.models import Certificate, CertificateState
 
 REGISTRY_PAGE_SIZE = 25
@@ -20,6 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"label_counts": statistics.active_label_counts()})
 
 
+# The lookups by number or file are throttled like their API twin (scope "public"), with one
+# count per address: neither may be used to try number after number.
+@throttle_page("public")
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     certificate = selectors.certificate_by_number(number)
     if certificate is None:
@@ -39,6 +44,8 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+@throttle_page("public")
+@upload_limit(lambda: MAX_VERIFY_BYTES)
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     """The verification form: a number typed in, or a PDF uploaded to compare byte for byte."""
     number = request.GET.get("number", "").strip()
@@ -64,6 +71,7 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@throttle_page("public")
 def certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
     """The signed certificate PDF: public, as the certificate itself is meant to be shown."""
     certificate = get_object_or_404(Certificate, number=number, state=CertificateState.DONE)

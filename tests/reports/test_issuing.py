@@ -18,7 +18,11 @@ from labelling.models import ApplicationState, Level, Outcome
 from reports import services as report_services
 from reports.demo import walk_application
 from reports.models import Certificate, CertificateState, Label, LabelState, label_validity
-from reports.pdf.numbers import is_valid_certificate_number
+from reports.pdf.numbers import (
+    SERIAL_DIGITS,
+    format_certificate_number,
+    is_valid_certificate_number,
+)
 from tests import factories
 
 S = ApplicationState
@@ -185,6 +189,25 @@ def test_certificate_numbers_follow_each_other_within_a_year(secretariat):
     assert (first[0], second[0]) == (1, 2)
     assert first[1] != second[1]
     assert all(is_valid_certificate_number(number) for _seq, number in (first, second))
+
+
+def test_certificate_numbers_tell_nothing_of_the_order_of_issue(secretariat):
+    numbers = [report_services.certificate_number_allocate(2026)[1] for _ in range(3)]
+
+    serials = [number.split("-")[2] for number in numbers]
+    assert all(len(serial) == SERIAL_DIGITS for serial in serials)
+    assert len(set(numbers)) == 3
+
+
+def test_a_certificate_number_already_taken_is_drawn_again(secretariat, monkeypatch):
+    taken = factories.LabelFactory().certificate.number
+    fresh = format_certificate_number(2026, 4_817_305_926)
+    draws = iter([taken, taken, fresh])
+    monkeypatch.setattr(report_services, "format_certificate_number", lambda year: next(draws))
+
+    _sequence, number = report_services.certificate_number_allocate(2026)
+
+    assert number == fresh
 
 
 def test_rendering_failure_is_recorded_then_requeued_and_failed_after_the_last_attempt(

@@ -1,12 +1,14 @@
 """Certificate numbers: format, tolerant reading, and the errors the check digit catches."""
 
 import itertools
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.pdf.numbers import (
+    SERIAL_DIGITS,
     format_certificate_number,
     is_valid_certificate_number,
     normalise,
@@ -14,7 +16,11 @@ from reports.pdf.numbers import (
 
 EXAMPLES = settings(max_examples=300, deadline=None)
 years = st.integers(min_value=2000, max_value=2099)
-sequences = st.integers(min_value=1, max_value=999_999)
+# The sequential serials of the certificates issued before, and the random ones of the new.
+sequences = st.one_of(
+    st.integers(min_value=1, max_value=999_999),
+    st.integers(min_value=10 ** (SERIAL_DIGITS - 1), max_value=10**SERIAL_DIGITS - 1),
+)
 
 
 def _digit_positions(number: str) -> list[int]:
@@ -24,6 +30,19 @@ def _digit_positions(number: str) -> list[int]:
 
 def test_format_pads_the_sequence_and_appends_the_check_digit():
     assert format_certificate_number(2026, 123) == "CL-2026-000123-8"
+
+
+def test_format_without_a_serial_draws_a_random_one_of_ten_digits():
+    number = format_certificate_number(2026)
+
+    assert re.fullmatch(r"CL-2026-[1-9]\d{9}-\d", number)
+    assert is_valid_certificate_number(number)
+
+
+def test_random_serials_differ_from_draw_to_draw():
+    numbers = {format_certificate_number(2026) for _ in range(20)}
+
+    assert len(numbers) == 20
 
 
 def test_format_keeps_sequences_beyond_six_digits():

@@ -141,6 +141,84 @@ def test_certificate_pdf_is_public(client, label):
     assert b"".join(response.streaming_content) == b"%PDF-1.7 signed"
 
 
+def test_a_certificate_with_a_sequential_number_of_before_still_verifies(client, organisation):
+    label = factories.LabelFactory(organisation=organisation, certificate=False)
+    Certificate.objects.create(label=label, number="CL-2026-000123-8", year=2026, sequence=123)
+
+    page = client.get(reverse("verify_lookup"), {"number": "cl-2026-000123-8"}, follow=True)
+
+    assert page.status_code == 200
+    assert label.organisation.name in page.content.decode()
+    assert _verify_json(client, label)["status"] == "valid"
+
+
+@pytest.fixture
+def public_rate(settings):
+    """The public scope's rate lowered for one test (the default is far above any test's)."""
+
+    def lower(rate: str) -> None:
+        current = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = {
+            **current,
+            "DEFAULT_THROTTLE_RATES": {**current["DEFAULT_THROTTLE_RATES"], "public": rate},
+        }
+
+    return lower
+
+
+def test_verify_page_past_the_public_rate_answers_429_with_retry_after(client, label, public_rate):
+    public_rate("2/minute")
+
+    answers = [_verify_page(client, label) for _ in range(3)]
+
+    assert [response.status_code for response in answers[:2]] == [200, 200]
+    assert answers[2].status_code == 429
+    assert 0 < int(answers[2]["Retry-After"]) <= 60
+    assert "Too many look-ups from your address" in answers[2].content.decode()
+    assert label.organisation.name not in answers[2].content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda number: reverse("verify_lookup"),
+        lambda number: reverse("verify", args=["CL-2026-999999-0"]),
+        lambda number: reverse("certificate_pdf", args=[number]),
+    ],
+    ids=["lookup-form", "unknown-number", "certificate-pdf"],
+)
+def test_every_public_lookup_page_is_throttled(client, label, public_rate, url):
+    number = _with_file(label, b"%PDF-1.7 signed").number
+    public_rate("1/minute")
+    client.get(url(number))
+
+    assert client.get(url(number)).status_code == 429
+
+
+def test_verify_page_and_public_api_share_one_count_per_address(client, label, public_rate):
+    public_rate("2/minute")
+    _verify_page(client, label)
+    _verify_json(client, label)
+
+    assert _verify_page(client, label).status_code == 429
+    assert client.get(reverse("api_public_verify", args=["CL-2026-999999-0"])).status_code == 429
+
+
+def test_verify_page_counts_per_address_even_for_a_logged_in_person(
+    client, label, public_rate, secretariat
+):
+    public_rate("1/minute")
+    client.force_login(secretariat)
+    _verify_page(client, label)
+
+    throttled = _verify_page(client, label)
+    elsewhere = client.get(
+        reverse("verify", args=[label.certificate.number]), REMOTE_ADDR="198.51.100.7"
+    )
+
+    assert (throttled.status_code, elsewhere.status_code) == (429, 200)
+
+
 def _registry_names(client, **params) -> list[str]:
     response = client.get(reverse("registry"), params)
     assert response.status_code == 200
