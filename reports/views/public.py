@@ -7,10 +7,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from labelling.api_throttling import throttle_page
-from labelling.middleware import upload_limit
 from reports import selectors, statistics
 from reports.filters import LabelFilter
-from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
+from reports.forms import VerifyUploadForm
 from reports.models import Certificate, CertificateState
 
 REGISTRY_PAGE_SIZE = 25
@@ -45,7 +44,6 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @throttle_page("public")
-@upload_limit(lambda: MAX_VERIFY_BYTES)
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     """The verification form: a number typed in, or a PDF uploaded to compare byte for byte."""
     number = request.GET.get("number", "").strip()
