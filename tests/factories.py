@@ -333,3 +333,12 @@ class LabelFactory(DjangoModelFactory):
             pdf=f"certificates/{sequence}/certificate.pdf" if done else "",
             pdf_sha256=hashlib.sha256(str(sequence).encode()).hexdigest() if done else "",
         )
+
+
+def managed_draft(organisation_name: str) -> tuple[Application, User]:
+    """A draft application of a new organisation ``organisation_name`` and the manager who runs
+    it, ready to be submitted."""
+    organisation = OrganisationFactory(name=organisation_name)
+    manager = ManagerFactory()
+    Membership.objects.create(user=manager, organisation=organisation)
+    return ApplicationFactory(organisation=organisation, created_by=manager), manager

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from labelling import services
-from labelling.models import Membership, Notification
+from labelling.models import Notification
 from tests import factories
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -12,14 +12,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 class Rollback(Exception):
     pass
-
-
-def _submittable_application(name: str):
-    organisation = factories.OrganisationFactory(name=name)
-    manager = factories.ManagerFactory()
-    Membership.objects.create(user=manager, organisation=organisation)
-    application = factories.ApplicationFactory(organisation=organisation, created_by=manager)
-    return application, manager
 
 
 def _submit_then_roll_back(application, actor):
@@ -30,7 +22,7 @@ def _submit_then_roll_back(application, actor):
 
 def test_worker_delivers_the_notification_of_a_transition(celery_worker_process):
     secretariat = factories.SecretariatFactory(email="desk@example.org")
-    application, manager = _submittable_application("Delivered Cluster")
+    application, manager = factories.managed_draft("Delivered Cluster")
 
     services.application_submit(application=application, actor=manager)
 
@@ -43,8 +35,8 @@ def test_worker_delivers_the_notification_of_a_transition(celery_worker_process)
 
 def test_rolled_back_transition_sends_nothing(celery_worker_process):
     factories.SecretariatFactory(email="desk@example.org")
-    rolled_back, manager = _submittable_application("Rolled Back Cluster")
-    committed, other_manager = _submittable_application("Committed Cluster")
+    rolled_back, manager = factories.managed_draft("Rolled Back Cluster")
+    committed, other_manager = factories.managed_draft("Committed Cluster")
 
     with pytest.raises(Rollback):
         _submit_then_roll_back(rolled_back, manager)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from labelling import dispatch, services
-from labelling.models import Effect, EffectState, Membership, Notification
+from labelling.models import Effect, EffectState, Notification
 from tests import factories
 from tests.worker import point_producer_at
 
@@ -33,17 +33,9 @@ class RefusingBackend(EmailBackend):
         raise SMTPException("554 Transaction failed")
 
 
-def _submittable(name: str):
-    organisation = factories.OrganisationFactory(name=name)
-    manager = factories.ManagerFactory()
-    Membership.objects.create(user=manager, organisation=organisation)
-    application = factories.ApplicationFactory(organisation=organisation, created_by=manager)
-    return application, manager
-
-
 @pytest.mark.django_db
 def test_a_transition_writes_its_notification_as_an_effect_with_the_change():
-    application, manager = _submittable("Outbox Cluster")
+    application, manager = factories.managed_draft("Outbox Cluster")
 
     change = services.application_submit(application=application, actor=manager)
 
@@ -54,7 +46,7 @@ def test_a_transition_writes_its_notification_as_an_effect_with_the_change():
 
 @pytest.mark.django_db
 def test_a_rolled_back_change_leaves_no_effect():
-    application, manager = _submittable("Rolled Back Cluster")
+    application, manager = factories.managed_draft("Rolled Back Cluster")
 
     def submit_then_fail():
         with transaction.atomic():
@@ -81,7 +73,7 @@ def test_one_cause_queues_one_effect_however_often_it_is_asked(django_capture_on
 @pytest.mark.django_db
 def test_after_the_commit_the_effect_runs_and_is_marked_done(django_capture_on_commit_callbacks):
     factories.SecretariatFactory(email="desk@example.org")
-    application, manager = _submittable("Done Cluster")
+    application, manager = factories.managed_draft("Done Cluster")
 
     with django_capture_on_commit_callbacks(execute=True):
         change = services.application_submit(application=application, actor=manager)
@@ -95,7 +87,7 @@ def test_after_the_commit_the_effect_runs_and_is_marked_done(django_capture_on_c
 @pytest.mark.django_db
 def test_the_same_effect_run_twice_sends_one_email(django_capture_on_commit_callbacks):
     factories.SecretariatFactory(email="desk@example.org")
-    application, manager = _submittable("Twice Cluster")
+    application, manager = factories.managed_draft("Twice Cluster")
     with django_capture_on_commit_callbacks(execute=True):
         change = services.application_submit(application=application, actor=manager)
 
@@ -112,7 +104,7 @@ def test_a_mail_server_that_keeps_refusing_leaves_the_effect_failed_for_the_secr
 ):
     settings.EMAIL_BACKEND = "tests.labelling.test_outbox.RefusingBackend"
     secretariat = factories.SecretariatFactory(email="desk@example.org")
-    application, manager = _submittable("Refused Cluster")
+    application, manager = factories.managed_draft("Refused Cluster")
     with django_capture_on_commit_callbacks():
         change = services.application_submit(application=application, actor=manager)
     effect = Effect.objects.get(key=f"notify:{change.pk}")
@@ -140,7 +132,7 @@ def test_a_mail_server_that_keeps_refusing_leaves_the_effect_failed_for_the_secr
 @pytest.mark.django_db
 def test_the_secretariat_sends_a_failed_effect_again_once_the_mail_server_is_back(client):
     secretariat = factories.SecretariatFactory(email="desk@example.org")
-    application, manager = _submittable("Retried Cluster")
+    application, manager = factories.managed_draft("Retried Cluster")
     change = services.application_submit(application=application, actor=manager)
     effect = Effect.objects.get(key=f"notify:{change.pk}")
     effect.dispatch()
@@ -157,7 +149,7 @@ def test_the_secretariat_sends_a_failed_effect_again_once_the_mail_server_is_bac
 
 @pytest.mark.django_db
 def test_only_the_secretariat_sees_and_retries_follow_ups(client):
-    application, manager = _submittable("Private Cluster")
+    application, manager = factories.managed_draft("Private Cluster")
     change = services.application_submit(application=application, actor=manager)
     effect = Effect.objects.get(key=f"notify:{change.pk}")
     client.force_login(manager)
@@ -182,7 +174,7 @@ def test_the_sweep_leaves_a_fresh_effect_to_its_after_commit_sender(monkeypatch)
 @pytest.mark.django_db
 def test_a_name_with_line_breaks_cannot_add_a_mail_header(django_capture_on_commit_callbacks):
     factories.SecretariatFactory(email="desk@example.org")
-    application, manager = _submittable("Evil\r\nBcc: attacker@example.org\rCluster")
+    application, manager = factories.managed_draft("Evil\r\nBcc: attacker@example.org\rCluster")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.application_submit(application=application, actor=manager)
@@ -202,7 +194,7 @@ def test_broker_down_during_a_transition_the_request_succeeds_and_the_mail_goes_
     celery_worker_process, client
 ):
     factories.SecretariatFactory(email="desk@example.org")
-    application, manager = _submittable("Broker Down Cluster")
+    application, manager = factories.managed_draft("Broker Down Cluster")
     client.force_login(manager)
     point_producer_at("redis://127.0.0.1:1/0")  # nothing listens there
 
