@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Locks out password guessers (labelling/lockout.py).
     "axes",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below); its system checks.
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "labelling",
     "assessments",
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +68,28 @@ MIDDLEWARE = [
     # Last, as axes asks: turns a log-in refused for a lockout into the page that says so.
     "axes.middleware.AxesMiddleware",
 ]
+
+# What a page may load and run: only the site's own files. No inline script, style or handler
+# anywhere (the pages' behaviour is in static/js), so an injected tag or attribute does nothing
+# even where escaping failed. htmx talks only to the site; nothing may frame a page; forms post
+# only here. Pictures may be data: URLs, which the API documentation's style sheet uses.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Read into a lower-case name: django-csp takes any CSP_* setting for its old format.
+if csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [csp_report_uri]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

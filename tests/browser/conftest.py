@@ -8,11 +8,11 @@ fail: the pages must be proven in a browser there.
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 from tests import factories
 
@@ -68,6 +68,42 @@ def browser_context_args(browser_context_args, live_server):
         "locale": "en-GB",
         "viewport": {"width": 1280, "height": 800},
     }
+
+
+# Chromium reports a refused inline script or style in the console, but not every refusal the
+# same way; the page's own securitypolicyviolation event names each one. Injected through the
+# DevTools protocol, this script is not itself subject to the policy.
+REPORT_POLICY_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} ` +
+    `blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_policy(context: BrowserContext, violations: list[str]) -> BrowserContext:
+    """Collects into ``violations`` every Content-Security-Policy refusal in ``context``."""
+
+    def seen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.add_init_script(REPORT_POLICY_VIOLATIONS)
+    context.on("console", seen)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def policy_violations() -> Iterator[list[str]]:
+    """Fails the test if any page it opened broke the Content-Security-Policy."""
+    violations: list[str] = []
+    yield violations
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def context(context: BrowserContext, policy_violations: list[str]) -> BrowserContext:
+    return watch_policy(context, policy_violations)
 
 
 @pytest.fixture

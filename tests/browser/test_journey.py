@@ -26,7 +26,7 @@ from labelling.models import Application, ApplicationState, Level, Outcome
 from reports.demo import demo_values, evidence_pdf
 from reports.models import Certificate
 from tests import factories
-from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS
+from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, watch_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,7 +87,7 @@ def untranslated(language) -> Iterator[list[str]]:
 
 @pytest.fixture
 def person(
-    browser: Browser, browser_context_args, language, untranslated
+    browser: Browser, browser_context_args, language, untranslated, policy_violations
 ) -> Iterator[Callable[[object], Person]]:
     contexts: list[BrowserContext] = []
 
@@ -107,6 +107,7 @@ def person(
             user.save(update_fields=["language"])
         locale = "de-DE" if language == "de" else "en-GB"
         context = browser.new_context(**{**browser_context_args, "locale": locale})
+        watch_policy(context, policy_violations)
         contexts.append(context)
         someone = Person(context, language, check)
         return someone.log_in(user) if user is not None else someone
