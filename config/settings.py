@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Accounts (labelling/accounts.py): log-in by e-mail, password reset and change, e-mail
+    # verification, and a second factor (TOTP and recovery codes) for the secretariat.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Locks out password guessers (labelling/lockout.py).
     "axes",
     # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below); its system checks.
@@ -60,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "labelling.middleware.SecretariatIdleTimeoutMiddleware",
     "labelling.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -105,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "labelling.accounts.second_factor_context",
             ],
         },
     },
@@ -129,6 +137,7 @@ AUTH_USER_MODEL = "labelling.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -136,9 +145,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# django-allauth: people log in with their e-mail address, which they have proved by a link
+# (accounts the secretariat or an invitation creates are proved already: labelling/accounts.py).
+# A password change keeps the session it was made in and ends every other one (Django's session
+# hash); a reset ends them all. Mail goes through the outbox like every other follow-up.
+ACCOUNT_ADAPTER = "labelling.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "labelling.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cluster labels] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Failed log-ins are django-axes' to count (below); allauth's own per-address log-in limits
+# would lock an office out earlier than the lockout the secretariat can see and lift.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Cluster Excellence Labels"
+# Deciding, confirming, issuing and revoking need a second factor (labelling/rules.py); a
+# secretariat session ends after this many idle minutes.
+SECRETARIAT_REQUIRES_SECOND_FACTOR = env.bool("SECRETARIAT_REQUIRES_SECOND_FACTOR", default=True)
+SECRETARIAT_IDLE_MINUTES = env.int("SECRETARIAT_IDLE_MINUTES", default=30)
 
 # Password guessing (django-axes, labelling/lockout.py): a username is locked after this many
 # failed log-ins, an address (a whole office behind one, too) after more, each counting the
@@ -157,8 +191,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A success leaves the failures counted: resetting them would also reset the address's count,
 # so one valid account would let its owner guess the others' passwords without end.
 AXES_RESET_ON_SUCCESS = False
-# Django's log-in form (the page's and the admin's) names the e-mail field "username".
-AXES_USERNAME_FORM_FIELD = "username"
+# The site's log-in form (allauth's) names the e-mail field "login", the admin's "username".
+AXES_USERNAME_CALLABLE = "labelling.lockout.username_tried"
 AXES_CLIENT_IP_CALLABLE = "labelling.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "labelling.lockout.lockout_response"
 # Every failure stays listed in the admin (access failures) after its attempt is unlocked.

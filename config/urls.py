@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments.views import assignments as assessment_views
-from labelling.forms import AdminLoginForm, LoginForm
+from labelling.forms import AdminLoginForm
 from labelling.views import account, applications, dashboard, effects, organisations
 
 admin.site.login_form = AdminLoginForm
@@ -25,14 +24,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", account.set_language, name="set_language"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", authentication_form=LoginForm
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Log-in, log-out, password reset and change, e-mail addresses, second factor (allauth).
+    path("accounts/", include("allauth.urls")),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/tokens/", account.api_token_list, name="api_tokens"),
     path("follow-ups/", effects.effect_list, name="effect_list"),

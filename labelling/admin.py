@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from labelling import services
+from labelling.accounts import follow_changed_address
 from labelling.exceptions import ActionForbidden
 from labelling.models import (
     ApiToken,
@@ -52,6 +53,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            # The log-in (allauth) goes by the proved address: the new one is it.
+            follow_changed_address(obj)
 
 
 class MembershipInline(admin.TabularInline):

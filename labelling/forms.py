@@ -1,11 +1,11 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from labelling.models import Application, Level, Organisation, Outcome
+from labelling.models import Application, Level, Organisation, Outcome, User
 
 
 def bounded_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
@@ -85,20 +85,37 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class LoginForm(AuthenticationForm):
-    """Django's log-in form, refusing a username longer than its field's ``max_length``.
+def _bound_username(field: forms.Field) -> None:
+    """Refuses a username longer than any account's (the user model's e-mail length).
 
-    Django sets that length on the field after building it, so that only the browser enforces
-    it: a longer username reached ``authenticate()``, and with it the lockout's record of the
-    failure (django-axes), whose 255-character column refuses it on PostgreSQL with a server
-    error (jazzband/django-axes#1381). No account has such a username.
+    Django sets the length of its own log-in field after building it, so that only the browser
+    enforced it, and allauth's e-mail field allows 320 characters: a longer username reached
+    ``authenticate()``, and with it the lockout's record of the failure (django-axes), whose
+    255-character column refuses it on PostgreSQL with a server error
+    (jazzband/django-axes#1381).
     """
+    longest = User._meta.get_field("email").max_length
+    field.max_length = longest
+    field.validators.append(MaxLengthValidator(longest))
+    field.widget.attrs["maxlength"] = str(longest)
+
+
+class LoginForm(AllauthLoginForm):
+    """The site's log-in form (allauth's), in the site's words, with the username bounded."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))
+        login = self.fields["login"]
+        login.label = _("E-mail address")
+        login.widget.attrs.pop("placeholder", None)
+        login.widget.attrs["autofocus"] = True
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        _bound_username(login)
 
 
-class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+class AdminLoginForm(AdminAuthenticationForm):
     """The admin's log-in form, with the same bound."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _bound_username(self.fields["username"])

@@ -16,12 +16,13 @@ import math
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off, get_failure_limit, get_lockout_parameters
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle
+
+from labelling.forms import LoginForm
 
 
 class LoginLockoutHandler(AxesDatabaseHandler):
@@ -59,6 +60,16 @@ def failure_limit(request: HttpRequest, credentials: dict | None) -> int:
     return max(settings.LOGIN_FAILURE_LIMITS.values())
 
 
+def username_tried(request: HttpRequest, credentials: dict | None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: the e-mail address a log-in tried. allauth's form passes it to
+    ``authenticate`` as ``email`` (its field is ``login``), the admin's as ``username``."""
+    for source in (credentials or {}, request.POST):
+        for field in ("email", "username", "login"):
+            if value := source.get(field):
+                return str(value)
+    return None
+
+
 def client_address(request: HttpRequest) -> str | None:
     """The address failures are counted by: the one the API's throttles count by, which takes
     ``API_NUM_PROXIES`` into account (behind a proxy every client would otherwise share its
@@ -81,11 +92,12 @@ def lockout_response(
         "the labelling secretariat to unlock it.",
         minutes,
     ) % {"minutes": minutes}
-    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    tried = username_tried(request, None) or ""
+    form = LoginForm(request=request, initial={"login": tried})
     response = render(
         request,
-        "registration/login.html",
-        {"form": form, "lockout": message, "next": request.POST.get("next", "")},
+        "account/login.html",
+        {"form": form, "lockout": message, "redirect_field_value": request.POST.get("next", "")},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
     response["Retry-After"] = str(int(cool_off.total_seconds()))

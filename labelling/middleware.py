@@ -43,3 +43,18 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+class SecretariatIdleTimeoutMiddleware:
+    """Ends a secretariat member's session after ``SECRETARIAT_IDLE_MINUTES`` without a
+    request: each request sets the session to expire that long after it (Django's own session
+    expiry), so only idleness ends it. Others keep the site's usual session length."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_secretariat:
+            request.session.set_expiry(settings.SECRETARIAT_IDLE_MINUTES * 60)
+        return self.get_response(request)

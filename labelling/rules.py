@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import rules
 
-from labelling import extensions
+from labelling import extensions, second_factor
 
 if TYPE_CHECKING:
     from labelling.models import ApiToken, Application, Organisation, User
@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 @rules.predicate
 def is_secretariat(user: User) -> bool:
     return bool(user.is_active and user.is_secretariat)
+
+
+@rules.predicate
+def has_second_factor(user: User) -> bool:
+    """Logs in with a second factor, or needs none (``SECRETARIAT_REQUIRES_SECOND_FACTOR``)."""
+    return not second_factor.second_factor_required(user)
 
 
 @rules.predicate
@@ -129,11 +135,12 @@ rules.add_perm("labelling.settle_consensus", is_expert & has_accepted_assignment
 rules.add_perm("labelling.screen_application", is_secretariat)
 rules.add_perm("labelling.assign_experts", is_secretariat)
 rules.add_perm("labelling.review_quality", is_secretariat)
-deciding_secretariat = is_secretariat & is_about_an_application & ~is_assessor
+# Labels are decided, issued and revoked only by people who log in with a second factor.
+deciding_secretariat = is_secretariat & has_second_factor & is_about_an_application & ~is_assessor
 rules.add_perm("labelling.decide_application", deciding_secretariat)
 rules.add_perm("labelling.confirm_decision", deciding_secretariat & ~proposed_the_decision)
-rules.add_perm("labelling.issue_certificate", is_secretariat)
-rules.add_perm("reports.manage_label", is_secretariat)
+rules.add_perm("labelling.issue_certificate", is_secretariat & has_second_factor)
+rules.add_perm("reports.manage_label", is_secretariat & has_second_factor)
 rules.add_perm("labelling.decide_appeal", deciding_secretariat & ~took_part_in_decision)
 rules.add_perm("labelling.view_history", can_view_application)
 # Figures across every organisation: what only the secretariat sees as a whole.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
 
 from labelling import dispatch
 from labelling.dispatch import MAIL_RETRY
@@ -24,3 +25,13 @@ def sweep_effects() -> int:
     """Periodic (every 30 seconds): send the follow-ups the broker could not take at their
     commit, and those whose message was lost."""
     return dispatch.sweep()
+
+
+@shared_task(name="labelling.send_account_mail", **MAIL_RETRY)
+def send_account_mail(*, subject: str, body: str, html: str, to: list[str]) -> int:
+    """One of allauth's messages (address check, password reset), rendered when it was asked
+    for; a retry after a mail server failure sends the same message."""
+    message = EmailMultiAlternatives(subject, body, to=to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()

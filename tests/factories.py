@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import factory
+import pyotp
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -39,6 +41,8 @@ from reports.models import Certificate, CertificateState, Label
 from reports.services import certificate_number_allocate
 
 PASSWORD = "correct horse battery staple"
+#: The secretariat's authenticator app (base32, as its QR code carries it).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(DjangoModelFactory):
@@ -97,8 +101,21 @@ class ExpertProfileFactory(DjangoModelFactory):
 
 
 class SecretariatFactory(UserFactory):
+    """A secretariat member with an authenticator app set up on ``TOTP_SECRET`` (deciding and
+    issuing need one); ``second_factor=False`` for a member without."""
+
     is_secretariat = True
     is_staff = True
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            TOTP.activate(self, TOTP_SECRET)
+
+
+def totp_code(secret: str | None = None) -> str:
+    """The code an authenticator app shows now for ``secret`` (the factories' by default)."""
+    return pyotp.TOTP(secret or TOTP_SECRET).now()
 
 
 class SectorFactory(DjangoModelFactory):

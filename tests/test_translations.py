@@ -235,7 +235,7 @@ def label(db):
         lambda label: reverse("verify", args=[label.certificate.number]),
         lambda label: reverse("verify", args=["CL-2026-999999-0"]),
         lambda label: reverse("verify_lookup"),
-        lambda label: reverse("login"),
+        lambda label: reverse("account_login"),
     ],
     ids=["home", "registry", "verify", "verify-unknown", "verify-lookup", "login"],
 )

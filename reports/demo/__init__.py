@@ -15,6 +15,7 @@ directly, never this package.
 from reports.demo.organisations import ORGANISATIONS
 from reports.demo.people import (
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     EXPERT_BE,
     EXPERT_DE,
     EXPERT_FR,
@@ -29,6 +30,7 @@ from reports.demo.walk import Crew, demo_values, evidence_pdf, walk_application
 __all__ = [
     "DEFAULT_METHODOLOGY",
     "DEMO_PASSWORD",
+    "DEMO_TOTP_SECRET",
     "EXPERT_BE",
     "EXPERT_DE",
     "EXPERT_FR",

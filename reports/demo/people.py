@@ -9,6 +9,9 @@ from labelling.models import Level
 
 #: Every demo person logs in with this password (shown on the console after seeding).
 DEMO_PASSWORD = "demo-labels-2026"
+#: The demo secretariat's authenticator app: enter this key in one (e.g. FreeOTP, Google
+#: Authenticator, KeePassXC) to get the codes their log-in asks for.
+DEMO_TOTP_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
 
 MANAGER = "manager@demo.test"
 MANAGER_2 = "manager2@demo.test"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import time_machine
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from reports.demo.organisations import ORGANISATIONS, SECTORS, DemoOrganisation
 from reports.demo.people import (
     CONFLICTS,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     EXPERT_PROFILES,
     SECRETARIAT,
     SECRETARIAT_2,
@@ -41,7 +43,11 @@ def _ensure_user(spec: DemoUser) -> tuple[User, bool]:
     user = User.objects.filter(email=spec.email).first()
     if user is not None:
         return user, False
-    return User.objects.create_user(spec.email, DEMO_PASSWORD, **spec.account_fields()), True
+    user = User.objects.create_user(spec.email, DEMO_PASSWORD, **spec.account_fields())
+    if spec.is_secretariat:
+        # Deciding and issuing need a second factor; the console shows the key.
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return user, True
 
 
 def _ensure_expert_profile(

@@ -430,7 +430,7 @@ def test_evidence_download_when_logged_out_redirects_to_the_login(client, pdf_ev
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={url}"
+    assert response.url == f"{reverse('account_login')}?next={url}"
 
 
 def test_evidence_download_through_another_application_is_not_found(

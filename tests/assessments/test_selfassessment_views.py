@@ -184,7 +184,7 @@ def test_self_assessment_page_when_logged_out_redirects_to_the_login(client, dra
     response = client.get(_page(draft))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 # --- Saving a dimension ------------------------------------------------------------------

@@ -121,9 +121,20 @@ def log_in(page: Page) -> Callable[[object], None]:
         page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(factories.PASSWORD)
         page.locator("main").get_by_role("button", name="Log in").click()
+        pass_second_factor(page)
         expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
 
     return log_in_as
+
+
+def pass_second_factor(page: Page, secret: str | None = None) -> None:
+    """After the password: the one-time code of the person's authenticator app (the factories'
+    ``TOTP_SECRET`` unless given), when the log-in asks for one."""
+    page.wait_for_url(lambda url: "/accounts/2fa/authenticate/" in url or "/dashboard/" in url)
+    if "/accounts/2fa/authenticate/" not in page.url:
+        return
+    page.locator("input[name=code]").fill(factories.totp_code(secret))
+    page.locator("main form").first.locator("button[type=submit]").first.click()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from labelling.models import Application, ApplicationState, Level, Outcome
 from reports.demo import demo_values, evidence_pdf
 from reports.models import Certificate
 from tests import factories
-from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, watch_policy
+from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, pass_second_factor, watch_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +60,7 @@ class Person:
         page.get_by_label(self.t("E-mail address")).fill(user.email)
         page.get_by_label(self.t("Password")).fill(factories.PASSWORD)
         page.locator("main").get_by_role("button", name=self.t("Log in")).click()
+        pass_second_factor(page)
         expect(page.get_by_role("heading", name=self.t("Dashboard"), level=1)).to_be_visible()
         return self
 

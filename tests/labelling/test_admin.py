@@ -25,7 +25,7 @@ def superuser_client(client, db, django_capture_on_commit_callbacks, no_renderin
     # Nor a token: each person makes their own.
     services.api_token_create(user=User.objects.get(email=demo.MANAGER), name="Demo CRM sync")
     # Nor a failed log-in, which the admin lists (django-axes: the attempt and the failure).
-    client.post(reverse("login"), {"username": demo.MANAGER, "password": "a wrong guess"})
+    client.post(reverse("account_login"), {"login": demo.MANAGER, "password": "a wrong guess"})
     client.force_login(User.objects.get(email=demo.SECRETARIAT, is_superuser=True))
     return client
 

@@ -48,7 +48,7 @@ def test_home_presents_the_three_levels(client, db):
 def test_home_links_the_registry_the_verification_and_the_log_in(client, db):
     page = client.get(reverse("home")).content.decode()
 
-    for name in ("registry", "verify_lookup", "login"):
+    for name in ("registry", "verify_lookup", "account_login"):
         assert f'href="{reverse(name)}"' in page
 
 

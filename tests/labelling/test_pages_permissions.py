@@ -147,7 +147,7 @@ def test_page_sends_an_anonymous_visitor_to_log_in(client, elsewhere, page_name)
     response = _request(client, page_name, elsewhere)
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login") + "?next=")
+    assert response.url.startswith(reverse("account_login") + "?next=")
 
 
 def test_refused_label_action_leaves_the_label_as_it_was(client, manager, elsewhere):

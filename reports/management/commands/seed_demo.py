@@ -36,6 +36,11 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self._write_table(("E-mail", "Password", "Role"), demo.login_rows())
+        self.stdout.write("")
+        self.stdout.write(
+            "The secretariat's log-ins ask for a one-time code: add the key "
+            f"{demo.DEMO_TOTP_SECRET} to an authenticator app (time-based, 6 digits, 30 s)."
+        )
 
     def _write_table(self, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
