@@ -10,7 +10,7 @@ from assessments.models import (
     MethodologyVersion,
 )
 from assessments.services import conflict_declare
-from labelling.admin import ApplicationAdmin
+from labelling.admin import ApplicationAdmin, RecordedAdmin
 
 
 class AssignmentInline(admin.TabularInline):
@@ -112,7 +112,7 @@ class DimensionInline(TranslationTabularInline):
 
 
 @admin.register(MethodologyVersion)
-class MethodologyVersionAdmin(TranslationAdmin):
+class MethodologyVersionAdmin(RecordedAdmin, TranslationAdmin):
     """A draft's texts and label rules can be corrected here before ``publish_methodology``
     checks and publishes it; a published version refuses every change (409)."""
 
@@ -123,7 +123,7 @@ class MethodologyVersionAdmin(TranslationAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TranslationAdmin):
+class IndicatorAdmin(RecordedAdmin, TranslationAdmin):
     """One indicator of a version, its texts in every language (django-modeltranslation)."""
 
     list_display = ["code", "title", "methodology", "in_gold_set", "bronze_eligibility"]

@@ -7,11 +7,17 @@ importing this app; ``AssessmentsConfig.ready()`` calls ``install()`` once.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from assessments import selectors
-from assessments.models import AssignmentRole, AssignmentStatus
+from assessments import privacy, selectors
+from assessments.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    Dimension,
+    Indicator,
+    MethodologyVersion,
+)
 from assessments.services.decision import (
     application_confirm_decision,
     application_propose_decision,
@@ -80,6 +86,15 @@ def assigned_applications(user: User) -> Q:
 def application_experts(application: Application) -> list[User]:
     assignments = application.assignments.exclude(status=AssignmentStatus.DECLINED)
     return [a.expert for a in assignments.select_related("expert")]
+
+
+def methodology_history(application: Application) -> list[QuerySet]:
+    version = application.methodology_id
+    return [
+        MethodologyVersion.versions.filter(id=version),
+        Dimension.versions.filter(methodology_id=version),
+        Indicator.versions.filter(methodology_id=version),
+    ]
 
 
 def _recommendation_context(application: Application, user: User) -> dict:
@@ -168,6 +183,7 @@ def install() -> None:
     extensions.assigned_applications.provide(assigned_applications)
     extensions.application_experts.provide(application_experts)
     extensions.current_methodology.provide(current_methodology)
+    extensions.methodology_history.provide(methodology_history)
     extensions.application_actions.update(
         propose_decision=lambda app, user, data: application_propose_decision(
             application=app, actor=user, outcome=data["outcome"], reason=data["reason"]
@@ -180,3 +196,7 @@ def install() -> None:
         extensions.application_prefetch.append("assignments__expert")
     extensions.add_page_context("application_detail", application_page)
     extensions.add_page_context("dashboard", dashboard_page)
+    if privacy.personal_data not in extensions.personal_data:
+        extensions.personal_data.append(privacy.personal_data)
+    if privacy.erase_personal_fields not in extensions.personal_data_erasers:
+        extensions.personal_data_erasers.append(privacy.erase_personal_fields)

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from assessments.models import ClarificationQuestion
 from assessments.notifications import deliver_question_notification
+from assessments.services.retention import evidence_purge_expired
 from labelling.dispatch import MAIL_RETRY
 
 
@@ -16,3 +17,10 @@ def send_question_notification(*, question_id: int, event: str) -> int:
     if question is None:
         return 0
     return deliver_question_notification(question, event)
+
+
+@shared_task(name="assessments.purge_expired_evidence")
+def purge_expired_evidence() -> int:
+    """Periodic (daily): the evidence files of applications closed longer ago than
+    ``EVIDENCE_RETENTION_DAYS`` are removed, their records kept; a rerun removes nothing."""
+    return len(evidence_purge_expired())

@@ -7,6 +7,7 @@ Each field listed here gets a column per language (``title_en``, ``title_de``); 
 from modeltranslation.translator import TranslationOptions, register
 
 from assessments.models import Dimension, Indicator, MethodologyVersion
+from labelling.history import track_translated
 
 
 @register(MethodologyVersion)
@@ -22,3 +23,8 @@ class DimensionTranslation(TranslationOptions):
 @register(Indicator)
 class IndicatorTranslation(TranslationOptions):
     fields = ("title", "guidance", "evidence_required", "unit", "rubric")
+
+
+# Every edit recorded (labelling/history.py), a column per language: only once the columns exist.
+for model in (MethodologyVersion, Dimension, Indicator):
+    track_translated(model)

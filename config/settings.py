@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below); its system checks.
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    # Every edit recorded: a version per save of the tracked models (labelling/history.py).
+    "simple_history",
     "labelling",
     "assessments",
     "reports",
@@ -68,6 +70,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "labelling.middleware.SecretariatIdleTimeoutMiddleware",
     "labelling.middleware.UserLanguageMiddleware",
+    # NUL characters (PostgreSQL stores none) and oversized uploads, refused before any view and
+    # before the CSRF check reads the body; in the reader's language, so after the one above.
+    "labelling.middleware.BadInputMiddleware",
+    # Who made an edit: the request's user, on the version each save records.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,6 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # once (an autosave and a click) queue up instead of one failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The admin shows a row's recorded versions but offers no "revert": that would set states and
+# read-only fields past the workflow (labelling.admin.RecordedAdmin refuses it too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 AUTH_USER_MODEL = "labelling.User"
 # The scheme's own permissions are asked through labelling.rules.can() only; Django's backend
@@ -232,6 +242,9 @@ STORAGES = {
 
 # Largest evidence file accepted (assessments/services/evidence.py); larger ones answer 413.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Evidence files of a closed application are removed this many days after its last state change
+# (assessments/services/retention.py; never before the appeal window ends); the records stay.
+EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=3 * 365)
 
 # PAdES signing of certificates and reports (reports/pdf/signing.py): PEM or DER files. Unset,
 # a self-signed development key is generated once under VAR_DIR/signing; production requires them.
@@ -285,6 +298,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.requeue_stalled_certificates",
         "schedule": 300,
     },
+    "purge-expired-evidence": {"task": "assessments.purge_expired_evidence", "schedule": 86400},
 }
 
 REST_FRAMEWORK = {
@@ -295,6 +309,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "labelling.api_errors.problem_exception_handler",
+    # DRF's own, but JSON bodies with 1E+400 or \u0000 are refused as bad input (400).
+    "DEFAULT_PARSER_CLASSES": [
+        "labelling.api_parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,

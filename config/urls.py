@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from assessments.views import assignments as assessment_views
 from labelling.forms import AdminLoginForm
-from labelling.views import account, applications, dashboard, effects, organisations
+from labelling.views import account, applications, dashboard, effects, organisations, privacy
 
 admin.site.login_form = AdminLoginForm
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/tokens/", account.api_token_list, name="api_tokens"),
+    path("account/my-data/", privacy.personal_data_download, name="personal_data_download"),
     path("follow-ups/", effects.effect_list, name="effect_list"),
     path("follow-ups/<uuid:pk>/retry/", effects.effect_retry, name="effect_retry"),
     path("account/tokens/<int:pk>/revoke/", account.api_token_revoke, name="api_token_revoke"),

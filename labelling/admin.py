@@ -5,15 +5,19 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from labelling import services
 from labelling.accounts import follow_changed_address
+from labelling.admin_privacy import ErasePersonalDataAdmin
 from labelling.exceptions import ActionForbidden
+from labelling.history import ADMIN_EDIT
 from labelling.models import (
+    DECIDED_STATES,
     ApiToken,
     Application,
     Effect,
@@ -27,8 +31,51 @@ from labelling.models import (
 )
 
 
+class RecordedAdmin(SimpleHistoryAdmin):
+    """An admin whose saves are recorded as edits (``labelling.history``): who (the request's
+    user), when and, on the object's history page, what changed field by field.
+
+    Its saves, and those of its inlines, carry ``ADMIN_EDIT`` as the version's change reason:
+    the application's timeline shows them, and not the workflow's own saves. A version's page
+    only shows it: django-simple-history would revert the object to it on a POST, states and
+    read-only fields included, past the workflow.
+    """
+
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        self._mark_edit(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
+        for inline_form in formset.forms:
+            self._mark_edit(inline_form.instance)
+        super().save_formset(request, form, formset, change)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id, version_id, extra_context=None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def _mark_edit(obj) -> None:
+        """Mark the save as an edit; a row saved before versions were kept (or in bulk) first
+        gets one as it is stored, so that the edit has something to be compared with."""
+        versions = getattr(obj._meta, "simple_history_manager_attribute", None)
+        if versions is None:
+            return  # an inline row whose versions are not kept
+        obj._change_reason = ADMIN_EDIT
+        if obj.pk is not None and not getattr(obj, versions).exists():
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if stored is not None:
+                stored._history_user = None  # not the admin's: it was there before
+                getattr(type(obj), versions).bulk_history_create([stored], update=True)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ErasePersonalDataAdmin, RecordedAdmin, BaseUserAdmin):
+    """People, their roles and access; never deleted: erased (``ErasePersonalDataAdmin``)."""
+
     ordering = ["email"]
     list_display = [
         "email",
@@ -76,7 +123,7 @@ class SectorAdmin(TranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RecordedAdmin):
     list_display = ["name", "country", "region", "member_count", "management_fte"]
     list_filter = ["country", "sectors"]
     search_fields = ["name", "legal_name"]
@@ -105,7 +152,7 @@ class StateChangeInline(GenericTabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(RecordedAdmin):
     list_display = ["__str__", "organisation", "level", "state", "decided_outcome", "created_at"]
     list_filter = ["state", "level", "decided_outcome"]
     search_fields = ["organisation__name"]
@@ -123,8 +170,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         "state_before_appeal",
         "created_by",
     ]
+    #: What the decision was taken on: fixed once it is.
+    decided_on = ["organisation", "level", "methodology"]
     # The assessment app puts its experts' assignments first (assessments.admin).
     inlines = [StateChangeInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Application | None = None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.state in DECIDED_STATES:
+            return [*readonly, *self.decided_on]
+        return readonly
 
 
 @admin.register(Effect)

@@ -112,14 +112,23 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
+    """The request is the API's: its answers are problem details, never pages."""
     return request.path.startswith("/api/")
+
+
+def service_problem_response(error: ServiceError) -> JsonResponse:
+    """A refusal as a problem detail, answered outside DRF's views (by a middleware, before
+    any view runs)."""
+    return JsonResponse(
+        _service_problem(error), status=error.status_code, content_type=PROBLEM_CONTENT_TYPE
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """``handler404``: an API address that matches no route is a problem detail too (a client
     reading JSON must not be handed the HTML page); every other address gets the page."""
-    if _is_api(request):
+    if is_api(request):
         body = _problem(404, code="not_found", detail=_("Not found."))
         return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     return defaults.page_not_found(request, exception)
@@ -127,7 +136,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: the API's server error in the same shape, without any detail of it."""
-    if _is_api(request):
+    if is_api(request):
         body = _problem(500, code="server_error", detail=_("Something went wrong on our side."))
         return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
     return defaults.server_error(request)

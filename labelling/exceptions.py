@@ -4,7 +4,12 @@ Each carries a message meant for the person who asked and the HTTP status that t
 the API answer with, so that no refusal ever surfaces as a server error.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -63,3 +68,19 @@ class InvalidInput(ServiceError):
     def __init__(self, message: str, *, field: str = "", details: Iterable[str] = ()) -> None:
         super().__init__(message, details=details)
         self.field = field
+
+
+class UploadTooLarge(InvalidInput):
+    """An upload above the size its form accepts (refused from the request's Content-Length
+    by ``labelling.middleware.BadInputMiddleware``, or from the file's size by a service)."""
+
+    status_code = 413
+    code = "too_large"
+
+    @classmethod
+    def over(cls, limit: int) -> UploadTooLarge:
+        """The refusal of a file above ``limit`` bytes, naming the limit as people read it."""
+        return cls(
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)},
+            field="file",
+        )

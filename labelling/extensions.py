@@ -57,6 +57,15 @@ class Slot(Generic[F]):
 
 
 @dataclass(frozen=True)
+class PersonalData:
+    """One section of a person's data export (``labelling.privacy``): what it holds, in words
+    for its README, and its rows, JSON-able (dates and decimals are written as text)."""
+
+    about: str
+    rows: Any
+
+
+@dataclass(frozen=True)
 class ExpertPart:
     """An expert's active (not declined) assignment to one application, as permissions see it."""
 
@@ -106,6 +115,15 @@ visible_labels: Slot[Callable[[User], QuerySet]] = Slot(
     "visible_labels", "the labels the person may see"
 )
 
+# --- Recorded edits, for the application's timeline (labelling.history) ----------------------
+methodology_history: Slot[Callable[[Application], list[QuerySet]]] = Slot(
+    "methodology_history",
+    "the recorded versions of the application's methodology version, dimensions and indicators",
+)
+label_history: Slot[Callable[[Application], list[QuerySet]]] = Slot(
+    "label_history", "the recorded versions of the application's label and certificate"
+)
+
 
 # --- Several providers each ------------------------------------------------------------------
 #: Actions on an application that belong to another app: name → ``fn(application, actor,
@@ -121,6 +139,15 @@ _page_context: dict[str, list[Callable[..., dict]]] = {}
 #: Who hears of a state change of an object that is not an application (e.g. a label):
 #: ``fn(change) -> (application, audiences, mail folder)`` or ``None`` when not its object.
 notification_subjects: list[Callable[[StateChange], tuple | None]] = []
+
+#: What the apps above hold about a person, for their export ("Download my data"):
+#: ``fn(user) -> {section name: PersonalData}``. Other people appear in it by their role only,
+#: never by name or address.
+personal_data: list[Callable[[User], dict[str, PersonalData]]] = []
+
+#: Blanking the personal fields the apps above hold on a person the secretariat erases:
+#: ``fn(user)``, run inside the erasure's transaction (``labelling.privacy.erase_person``).
+personal_data_erasers: list[Callable[[User], None]] = []
 
 
 def add_page_context(page_name: str, provider: Callable[..., dict]) -> None:

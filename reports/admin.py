@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from labelling.admin import StateChangeInline
+from labelling.admin import RecordedAdmin, StateChangeInline
 from reports.models import Certificate, CertificateSequence, Label
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(RecordedAdmin):
     list_display = ["organisation", "level", "state", "valid_from", "valid_until"]
     list_filter = ["state", "level"]
     search_fields = ["organisation__name", "certificate__number"]
@@ -30,7 +30,7 @@ class LabelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(RecordedAdmin):
     list_display = ["number", "label", "state", "attempts", "issued_at", "completed_at"]
     list_filter = ["state"]
     search_fields = ["number", "label__organisation__name"]

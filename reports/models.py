@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from labelling.history import Versions
 from labelling.models import Level, reason_required
 from labelling.rules import transition_permission
 
@@ -93,6 +94,8 @@ class Label(ConcurrentTransitionMixin, models.Model):
     reminder_30_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = GenericRelation("labelling.StateChange")
+    # Not the reminders' dates: sending one is no edit.
+    versions = Versions(excluded_fields=["reminder_90_sent_at", "reminder_30_sent_at"])
 
     class Meta:
         verbose_name = _("label")
@@ -214,6 +217,7 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     completed_at = models.DateTimeField(_("files ready"), null=True, blank=True)
     history = GenericRelation("labelling.StateChange")
+    versions = Versions()
 
     class Meta:
         verbose_name = _("certificate")

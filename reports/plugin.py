@@ -7,15 +7,17 @@ label's changes. ``ReportsConfig.ready()`` calls ``install()`` once.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labelling import extensions
 from labelling.exceptions import InvalidInput
 from labelling.forms import ApplicationCreateForm
-from labelling.models import Organisation, StateChange, User
+from labelling.models import Application, Organisation, StateChange, User
 from labelling.notifications import MANAGERS, SECRETARIAT
-from reports.models import RENEWABLE_STATES, RENEWAL_GRACE, Label
+from reports import privacy
+from reports.models import RENEWABLE_STATES, RENEWAL_GRACE, Certificate, Label
 from reports.selectors import label_context, renewable_labels, visible_labels
 from reports.services import label_issue
 
@@ -50,6 +52,13 @@ def label_subject(change: StateChange) -> tuple | None:
     return None
 
 
+def label_history(application: Application) -> list[QuerySet]:
+    return [
+        Label.versions.filter(application_id=application.pk),
+        Certificate.versions.filter(label__application_id=application.pk),
+    ]
+
+
 def application_page(*, application, user: User) -> dict:
     return label_context(application, user)
 
@@ -73,6 +82,7 @@ def organisation_page(*, organisation: Organisation, user: User) -> dict:
 def install() -> None:
     extensions.check_renewable.provide(check_renewable)
     extensions.visible_labels.provide(visible_labels)
+    extensions.label_history.provide(label_history)
     extensions.application_actions["certify"] = lambda app, user, data: label_issue(
         application=app, actor=user
     )
@@ -80,3 +90,5 @@ def install() -> None:
         extensions.notification_subjects.append(label_subject)
     extensions.add_page_context("application_detail", application_page)
     extensions.add_page_context("organisation_detail", organisation_page)
+    if privacy.personal_data not in extensions.personal_data:
+        extensions.personal_data.append(privacy.personal_data)

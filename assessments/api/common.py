@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from assessments.methodology_schema import CODE_PATTERN
 from assessments.models import Indicator
+from assessments.models.methodology import HIGHEST_VALUE, LOWEST_VALUE
 from labelling import selectors as labelling_selectors
 from labelling.api import Authenticated, application_detail
 from labelling.api_errors import ProblemSerializer
@@ -25,6 +26,9 @@ WRITE_PROBLEMS = dict.fromkeys((400, 401, 403, 404, 409), ProblemSerializer)
 #: Refusals of a read that the services guard (e.g. the blind scores).
 GUARDED_READ_PROBLEMS = dict.fromkeys((401, 403, 404), ProblemSerializer)
 DECIMAL = {"max_digits": 14, "decimal_places": 2}
+#: A value sent for an indicator: within every value type's range (the services check the
+#: indicator's own), so that the schema says the bounds too.
+VALUE_INPUT = {**DECIMAL, "min_value": LOWEST_VALUE, "max_value": HIGHEST_VALUE}
 
 
 class IndicatorCodeConverter(StringConverter):

@@ -11,6 +11,7 @@ from assessments import selectors, services
 from assessments.api.common import (
     DECIMAL,
     GUARDED_READ_PROBLEMS,
+    VALUE_INPUT,
     WRITE_PROBLEMS,
     IndicatorRefSerializer,
     OnApplication,
@@ -39,7 +40,7 @@ class ConsensusRowSerializer(serializers.Serializer):
 
 
 class ConsensusInputSerializer(serializers.Serializer):
-    value = serializers.DecimalField(**DECIMAL, allow_null=True, help_text="The agreed value.")
+    value = serializers.DecimalField(**VALUE_INPUT, allow_null=True, help_text="The agreed value.")
     note = serializers.CharField(allow_blank=True, default="")
 
 

@@ -21,16 +21,19 @@ from assessments.api.common import (
     validated,
 )
 from assessments.models import ClarificationQuestion, Evidence, Indicator
-from assessments.services.evidence import ACCEPTED_TYPES
+from assessments.services.evidence import ACCEPTED_TYPES, max_upload_bytes
 from assessments.services.selfassessment import required_indicators
 from labelling.api import PROBLEMS
 from labelling.api_errors import ProblemSerializer
+from labelling.middleware import accepts_upload
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     uploaded_by = PersonSerializer()
-    file_url = serializers.SerializerMethodField(help_text="Where to download the file.")
+    file_url = serializers.SerializerMethodField(
+        help_text="Where to download the file; null once it was removed (``purged_at``)."
+    )
 
     class Meta:
         model = Evidence
@@ -44,10 +47,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "sha256",
             "uploaded_by",
             "uploaded_at",
+            "purged_at",
             "file_url",
         ]
 
-    def get_file_url(self, evidence: Evidence) -> str:
+    def get_file_url(self, evidence: Evidence) -> str | None:
+        if evidence.purged_at is not None:
+            return None  # removed after the retention period; the record stays
         url = reverse("api_evidence_file", args=[evidence.application_id, evidence.pk])
         return self.context["request"].build_absolute_uri(url)
 
@@ -87,6 +93,7 @@ class EvidenceFilter(django_filters.FilterSet):
         fields = ["indicator"]
 
 
+@accepts_upload(max_upload_bytes)
 class EvidenceList(ListWithFilters, OnApplication, generics.ListAPIView):
     """The application's evidence files; a manager adds one to the draft's self-assessment (or
     to answer a clarification question during the assessment)."""

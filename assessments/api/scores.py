@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from assessments import selectors, services
 from assessments.api.assignments import OwnAssignmentAction
 from assessments.api.common import (
-    DECIMAL,
     GUARDED_READ_PROBLEMS,
+    VALUE_INPUT,
     WRITE_PROBLEMS,
     IndicatorRefSerializer,
     ListWithFilters,
@@ -45,7 +45,9 @@ class ExpertScoreSerializer(serializers.ModelSerializer):
 
 
 class ScoreInputSerializer(serializers.Serializer):
-    value = serializers.DecimalField(**DECIMAL, allow_null=True, help_text="The validated value.")
+    value = serializers.DecimalField(
+        **VALUE_INPUT, allow_null=True, help_text="The validated value."
+    )
     justification = serializers.CharField(
         allow_blank=True,
         default="",

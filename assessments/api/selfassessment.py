@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from assessments import selectors, services
 from assessments.api.common import (
     DECIMAL,
+    VALUE_INPUT,
     WRITE_PROBLEMS,
     IndicatorRefSerializer,
     OnApplication,
@@ -61,7 +62,7 @@ class SelfAssessmentSerializer(serializers.Serializer):
 
 class AnswerInputSerializer(serializers.Serializer):
     value = serializers.DecimalField(
-        **DECIMAL,
+        **VALUE_INPUT,
         allow_null=True,
         help_text="Within the indicator's value type: yes/no as 1 or 0, a rubric 0 to 3; "
         "null clears it.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -37,6 +38,14 @@ class ValueType(models.TextChoices):
     RUBRIC = engine.ValueType.RUBRIC, _("Rubric 0–3")
 
 
+#: Any indicator's value lies within these, whatever its type (``engine.VALUE_RANGES``): the
+#: bounds of every stored value and threshold, which the forms and serializers built from the
+#: models take over (the value type's own range is the services' to check).
+LOWEST_VALUE = min(low for low, high in engine.VALUE_RANGES.values())
+HIGHEST_VALUE = max(high for low, high in engine.VALUE_RANGES.values())
+VALUE_BOUNDS = [MinValueValidator(LOWEST_VALUE), MaxValueValidator(HIGHEST_VALUE)]
+
+
 class Light(models.TextChoices):
     RED = engine.Light.RED, _("Red")
     YELLOW = engine.Light.YELLOW, _("Yellow")
@@ -60,12 +69,23 @@ class MethodologyVersion(ConcurrentTransitionMixin, models.Model):
     version = models.CharField(_("version"), max_length=32)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    validity_months = models.PositiveSmallIntegerField(_("label validity (months)"), default=24)
+    # The bounds of the methodology file's schema (assessments.methodology_schema).
+    validity_months = models.PositiveSmallIntegerField(
+        _("label validity (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     gold_min_score_pct = models.DecimalField(
-        _("GOLD: minimum score (%)"), max_digits=5, decimal_places=2, default=Decimal(80)
+        _("GOLD: minimum score (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(80),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
     )
     gold_min_expert_countries = models.PositiveSmallIntegerField(
-        _("GOLD: experts from at least this many countries"), default=2
+        _("GOLD: experts from at least this many countries"),
+        default=2,
+        validators=[MinValueValidator(1)],
     )
     silver_min_improvement_areas = models.PositiveSmallIntegerField(
         _("SILVER: minimum validated improvement areas"), default=3
@@ -189,8 +209,16 @@ class Indicator(LockedWithVersion):
     value_type = models.CharField(_("value type"), max_length=12, choices=ValueType.choices)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     bands = models.JSONField(_("traffic-light bands"))
-    threshold = models.DecimalField(_("threshold"), max_digits=14, decimal_places=2)
-    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=Decimal(1))
+    threshold = models.DecimalField(
+        _("threshold"), max_digits=14, decimal_places=2, validators=VALUE_BOUNDS
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
     in_gold_set = models.BooleanField(_("in the GOLD set"), default=False)
     bronze_eligibility = models.BooleanField(
         _("BRONZE eligibility criterion"),

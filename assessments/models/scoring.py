@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.methodology import Light
+from assessments.models.methodology import VALUE_BOUNDS, Light
 
 
 class ExpertScore(models.Model):
@@ -18,7 +18,9 @@ class ExpertScore(models.Model):
     indicator = models.ForeignKey(
         "assessments.Indicator", on_delete=models.PROTECT, related_name="+"
     )
-    value = models.DecimalField(_("validated value"), max_digits=14, decimal_places=2)
+    value = models.DecimalField(
+        _("validated value"), max_digits=14, decimal_places=2, validators=VALUE_BOUNDS
+    )
     light = models.CharField(_("light"), max_length=8, choices=Light.choices)
     points = models.PositiveSmallIntegerField(_("points"))
     justification = models.TextField(_("justification"), blank=True)
@@ -76,7 +78,9 @@ class ConsensusValue(models.Model):
     indicator = models.ForeignKey(
         "assessments.Indicator", on_delete=models.PROTECT, related_name="+"
     )
-    value = models.DecimalField(_("consensus value"), max_digits=14, decimal_places=2)
+    value = models.DecimalField(
+        _("consensus value"), max_digits=14, decimal_places=2, validators=VALUE_BOUNDS
+    )
     light = models.CharField(_("light"), max_length=8, choices=Light.choices)
     points = models.PositiveSmallIntegerField(_("points"))
     note = models.TextField(_("note"), blank=True)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models.methodology import VALUE_BOUNDS
+
 
 class SelfAssessmentAnswer(models.Model):
     application = models.ForeignKey(
@@ -16,7 +18,14 @@ class SelfAssessmentAnswer(models.Model):
     indicator = models.ForeignKey(
         "assessments.Indicator", on_delete=models.PROTECT, related_name="answers"
     )
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=VALUE_BOUNDS,
+    )
     comment = models.TextField(_("comment"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -68,6 +77,9 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # The file is removed some time after its application closed (assessments.services
+    # .retention); the row stays, as the record of what was submitted.
+    purged_at = models.DateTimeField(_("file removed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evidence file")

@@ -4,21 +4,30 @@ API (so S3 works by configuration), and served only to those who may see the app
 from __future__ import annotations
 
 import hashlib
+import zipfile
+import zlib
 from typing import IO
 
 import magic
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from assessments.models import ClarificationQuestion, Evidence, Indicator
-from labelling.exceptions import ActionForbidden, InvalidInput, ServiceError, TransitionRefused
+from assessments.services.retention import EvidencePurged
+from labelling.exceptions import (
+    ActionForbidden,
+    InvalidInput,
+    ServiceError,
+    TransitionRefused,
+    UploadTooLarge,
+)
 from labelling.models import Application, ApplicationState, User
 from labelling.rules import can, is_manager_of
 
-#: What libmagic says of each accepted kind of file, and the name shown to people.
+#: The content type of each accepted kind of file (``_detect_type``), and the name shown to
+#: people.
 ACCEPTED_TYPES: dict[str, str] = {
     "application/pdf": "PDF",
     "image/png": "PNG",
@@ -34,19 +43,58 @@ SNIFF_BYTES = 8192
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-class UploadTooLarge(InvalidInput):
-    status_code = 413
-    code = "too_large"
-
-
 def max_upload_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+#: An Office Open XML package's kind, by the folder of its main part.
+OOXML_FOLDERS: dict[str, str] = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+ODF_PREFIX = "application/vnd.oasis.opendocument."
+ZIP_SIGNATURE = b"PK\x03\x04"
+#: What zipfile raises on a damaged, encrypted or exotic archive.
+UNREADABLE_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError)
+
+
+def _zip_package_type(upload: IO[bytes]) -> str:
+    """The kind of a zip-based document, from its members: an Office Open XML package lists
+    ``[Content_Types].xml`` and keeps its main part under ``word/``, ``xl/`` or ``ppt/``; an
+    OpenDocument file names its type in its ``mimetype`` member. libmagic reads only the first
+    bytes, so that the order a program wrote the members in (or a large first member) decided
+    the kind. Any other zip, or one that is both, is ``application/zip``. Only the names and
+    the first bytes of ``mimetype`` are read: nothing large is decompressed."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    declared = member.read(100).decode("ascii", "replace").strip()
+                if declared.startswith(ODF_PREFIX):
+                    return declared
+    except (*UNREADABLE_ZIP, EOFError, OSError, ValueError, zlib.error):
+        return "application/zip"
+    if "[Content_Types].xml" in names:
+        kinds = {
+            kind
+            for folder, kind in OOXML_FOLDERS.items()
+            if any(name.startswith(folder) for name in names)
+        }
+        if len(kinds) == 1:
+            return kinds.pop()
+    return "application/zip"
 
 
 def _detect_type(upload: IO[bytes], name: str) -> str:
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
+    if head.startswith(ZIP_SIGNATURE):
+        detected = _zip_package_type(upload)
+        upload.seek(0)
+        return detected
     detected = magic.from_buffer(head, mime=True)
     if detected in TEXT_TYPES:
         if not name.lower().endswith(".csv") or b"\x00" in head:
@@ -74,16 +122,12 @@ def check_upload(
     """Content type, SHA-256 and size of an acceptable file; ``InvalidInput`` for anything else."""
     limit = max_upload_bytes()
     if declared_size is not None and declared_size > limit:
-        raise UploadTooLarge(
-            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, field="file"
-        )
+        raise UploadTooLarge.over(limit)
     digest, size = digest_and_size(upload)
     if size == 0:
         raise InvalidInput(_("The file is empty."), field="file")
     if size > limit:
-        raise UploadTooLarge(
-            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, field="file"
-        )
+        raise UploadTooLarge.over(limit)
     content_type = _detect_type(upload, name)
     if content_type not in ACCEPTED_TYPES:
         raise InvalidInput(
@@ -172,9 +216,14 @@ def evidence_delete(*, evidence: Evidence, actor: User) -> None:
 
 
 def evidence_open(*, evidence: Evidence, viewer: User) -> File:
-    """The stored file, for someone allowed to see the application; else ``ActionForbidden``."""
+    """The stored file, for someone allowed to see the application; else ``ActionForbidden``
+    (``EvidencePurged`` once the retention period removed it)."""
     if not can(viewer, "labelling.view_application", evidence.application):
         raise ActionForbidden(_("You may not see this application's evidence."))
+    if evidence.purged_at is not None:
+        raise EvidencePurged(
+            _("This file was removed after the retention period; its record stays.")
+        )
     try:
         return evidence.file.open("rb")
     except FileNotFoundError as exc:

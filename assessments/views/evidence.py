@@ -22,6 +22,7 @@ from assessments.services.evidence import max_upload_bytes
 from assessments.services.selfassessment import required_indicators
 from labelling import selectors
 from labelling.exceptions import InvalidInput
+from labelling.middleware import accepts_upload
 from labelling.models import Application
 from labelling.rules import can
 
@@ -57,10 +58,12 @@ def _render_upload(
     )
 
 
+@accepts_upload(max_upload_bytes)
 @login_required
 def evidence_upload(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     """Add a file to one indicator of the self-assessment; a refused file is named next to the
-    field, with the status the service gives (400, or 413 when it is too large)."""
+    field, with the status the service gives (400, or 413 when it is too large; a body far
+    larger is refused before it is read)."""
     application = selectors.application_get(user=request.user, pk=pk)
     indicator = get_object_or_404(required_indicators(application), pk=indicator_pk)
     if request.method != "POST":

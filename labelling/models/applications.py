@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from labelling import conditions
+from labelling.history import Versions
 from labelling.models.audit import StateChange
 from labelling.models.organisations import Organisation
 from labelling.models.people import User
@@ -50,6 +51,9 @@ WITHDRAWABLE_STATES = [
     S.DECISION_PROPOSED,
 ]
 APPEALABLE_STATES = [S.DECIDED, S.CERTIFIED, S.CLOSED]
+#: States after a confirmed decision: it stands, or is under appeal (an upheld appeal sends the
+#: application back to the quality review, before the decision).
+DECIDED_STATES = [*APPEALABLE_STATES, S.APPEALED]
 OPEN_STATES = [*WITHDRAWABLE_STATES, S.DECIDED, S.APPEALED]
 
 
@@ -153,6 +157,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         help_text=_("The label this application renews; a new label supersedes it."),
     )
     history = GenericRelation(StateChange)
+    versions = Versions()
 
     class Meta:
         verbose_name = _("application")

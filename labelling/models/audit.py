@@ -103,6 +103,10 @@ HISTORY_LABELS = {
     "fail": _("Rendering failed"),
     "retry": _("Another attempt requested"),
     "publish": _("Published"),
+    # Records that are not state changes: the secretariat's erasure of a person's data
+    # (labelling.privacy) and the removal of evidence files (assessments.services.retention).
+    "erase_personal_data": _("Personal data erased"),
+    "purge_evidence": _("Evidence files removed after the retention period"),
 }
 
 #: Each transition as the action someone takes: the wording of its button, and how a refusal
@@ -147,4 +151,5 @@ SYSTEM_ACTOR_LABELS = {
     "system: expiry task": _("system: expiry task"),
     "system: load_methodology": _("system: methodology loader"),
     "system: publish_methodology": _("system: methodology publishing command"),
+    "system: evidence retention": _("system: evidence retention"),
 }

@@ -10,10 +10,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from labelling.history import Versions
+
 # ECCP validates a cluster profile only above these figures (public, see shared/domain.md).
 ECCP_MIN_MEMBERS = 15
 ECCP_MIN_MEMBER_TYPES = 2
 ECCP_MIN_MANAGEMENT_FTE = Decimal("0.5")
+# Far above any cluster's figures: a larger one is a typing error, refused by the form and the
+# API alike (the database's own range is no bound a person can read).
+MAX_MEMBERS = 100_000
+MAX_MANAGEMENT_FTE = Decimal(1000)
 
 
 class Sector(models.Model):
@@ -53,17 +59,25 @@ class Organisation(models.Model):
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
-    members_companies = models.PositiveIntegerField(_("member companies"), default=0)
-    members_research = models.PositiveIntegerField(
-        _("member research and education organisations"), default=0
+    members_companies = models.PositiveIntegerField(
+        _("member companies"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
     )
-    members_public = models.PositiveIntegerField(_("member public bodies and others"), default=0)
+    members_research = models.PositiveIntegerField(
+        _("member research and education organisations"),
+        default=0,
+        validators=[MaxValueValidator(MAX_MEMBERS)],
+    )
+    members_public = models.PositiveIntegerField(
+        _("member public bodies and others"),
+        default=0,
+        validators=[MaxValueValidator(MAX_MEMBERS)],
+    )
     management_fte = models.DecimalField(
         _("dedicated cluster management staff (FTE)"),
         max_digits=5,
         decimal_places=1,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_MANAGEMENT_FTE)],
     )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -72,6 +86,7 @@ class Organisation(models.Model):
         verbose_name=_("managers"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    versions = Versions()
 
     class Meta:
         verbose_name = _("organisation")

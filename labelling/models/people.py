@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from labelling.history import Versions
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -48,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+    # Not the password's hash (no second copy of it), nor each log-in's time.
+    versions = Versions(excluded_fields=["password", "last_login"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

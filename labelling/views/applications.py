@@ -110,7 +110,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labelling/application_detail.html",
         {
             "application": application,
-            "history": selectors.application_history(application=application),
+            "history": selectors.application_timeline(application=application),
             "actions": actions,
             # The proposal starts from what the rules recommend.
             "form": TransitionForm(

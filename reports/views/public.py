@@ -7,9 +7,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from labelling.api_throttling import throttle_page
+from labelling.middleware import accepts_upload
 from reports import selectors, statistics
 from reports.filters import LabelFilter
-from reports.forms import VerifyUploadForm
+from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
 from reports.models import Certificate, CertificateState
 
 REGISTRY_PAGE_SIZE = 25
@@ -43,6 +44,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+@accepts_upload(lambda: MAX_VERIFY_BYTES)
 @throttle_page("public")
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     """The verification form: a number typed in, or a PDF uploaded to compare byte for byte."""

@@ -239,6 +239,31 @@ def test_answer_put_out_of_the_value_range_answers_400_with_errors_value(api, ma
     assert _errors(response) == ["value"]
 
 
+def test_answer_put_of_a_json_number_too_large_for_a_float_answers_400_naming_the_field(
+    api, manager, application
+):
+    response = _as(api, manager).put(
+        _answer_url(application, "STR-1"),
+        '{"value": 1, "comment": 1E+400}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"comment": ["The number is too large."]}
+
+
+def test_answer_put_above_every_value_types_range_is_refused_by_the_serializer(
+    api, manager, application
+):
+    response = _as(api, manager).put(
+        _answer_url(application, "STR-1"), {"value": "1000000000.01"}, format="json"
+    )
+
+    assert response.json()["errors"] == {
+        "value": ["Ensure this value is less than or equal to 1000000000."]
+    }
+
+
 def test_answer_put_after_submission_is_forbidden(api, manager, submitted):
     response = _as(api, manager).put(_answer_url(submitted, "STR-1"), {"value": 60}, format="json")
 

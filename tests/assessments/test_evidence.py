@@ -4,6 +4,7 @@ only to those who may see its application."""
 
 import hashlib
 import io
+import random
 import struct
 import zipfile
 from pathlib import Path
@@ -192,6 +193,80 @@ def test_evidence_upload_accepts_each_accepted_kind_of_file(
 
     assert evidence.content_type == content_type
     assert len(_stored_files()) == 1
+
+
+# Zip-based documents are told apart by their members, not by the order a program wrote them in
+# (libmagic reads the first bytes only) nor by their name.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = ("[Content_Types].xml", b'<?xml version="1.0"?><Types/>')
+RELS = ("_rels/.rels", b'<?xml version="1.0"?><Relationships/>')
+# Beyond the first 8 KB that libmagic reads: a picture does not compress.
+THUMBNAIL = ("docProps/thumbnail.jpeg", random.Random(0).randbytes(16 * 1024))
+
+
+@pytest.mark.parametrize(
+    ("members", "content_type"),
+    [
+        ((RELS, CONTENT_TYPES, ("xl/workbook.xml", b"<workbook/>")), XLSX),
+        ((CONTENT_TYPES, RELS, THUMBNAIL, ("xl/workbook.xml", b"<workbook/>")), XLSX),
+        ((CONTENT_TYPES, RELS, THUMBNAIL, ("word/document.xml", b"<document/>")), DOCX),
+    ],
+    ids=["xlsx-relations-first", "xlsx-large-member-first", "docx-large-member-first"],
+)
+def test_evidence_upload_recognises_an_office_file_whatever_the_order_of_its_members(
+    draft, manager, members, content_type
+):
+    evidence = _upload(draft, manager, _zip(*members), "figures.bin")
+
+    assert evidence.content_type == content_type
+
+
+def test_evidence_upload_of_an_xlsx_named_docx_is_recognised_as_xlsx(draft, manager):
+    workbook = _zip(RELS, CONTENT_TYPES, ("xl/workbook.xml", b"<workbook/>"))
+
+    evidence = _upload(draft, manager, workbook, "strategy.docx")
+
+    assert evidence.content_type == XLSX
+
+
+def test_evidence_upload_recognises_an_odt_whose_mimetype_member_is_compressed(draft, manager):
+    document = _zip(
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", b'<?xml version="1.0"?><office:document-content/>'),
+    )
+
+    evidence = _upload(draft, manager, document, "strategy.odt")
+
+    assert evidence.content_type == "application/vnd.oasis.opendocument.text"
+
+
+@pytest.mark.parametrize(
+    ("members", "detected"),
+    [
+        (
+            (CONTENT_TYPES, RELS, ("ppt/presentation.xml", b"<presentation/>")),
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        (
+            (("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),),
+            "application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        (
+            (CONTENT_TYPES, ("word/document.xml", b"<d/>"), ("xl/workbook.xml", b"<w/>")),
+            "application/zip",
+        ),
+    ],
+    ids=["pptx", "ods", "both-word-and-xl"],
+)
+def test_evidence_upload_of_a_zip_based_file_not_accepted_names_what_it_is(
+    draft, manager, members, detected
+):
+    with pytest.raises(InvalidInput) as refused:
+        _upload(draft, manager, _zip(*members), "members.xlsx")
+
+    assert f"(its content is {detected})" in refused.value.message
+    assert _nothing_stored()
 
 
 def test_evidence_upload_at_exactly_the_size_limit_is_accepted(draft, manager, settings):

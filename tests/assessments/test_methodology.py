@@ -1,9 +1,11 @@
 """Loading methodology files, and a published version staying as it was published."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from assessments.models import Dimension, Indicator, MethodologyLocked, MethodologyVersion
@@ -156,6 +158,33 @@ def test_a_draft_version_can_still_be_corrected():
 
     assert Indicator.objects.get(code="STR-1").threshold == 20
     assert current_methodology() is None
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("indicator", "threshold", Decimal("1000000000.01")),
+        ("indicator", "threshold", Decimal(-1)),
+        ("indicator", "weight", Decimal(0)),
+        ("version", "validity_months", 61),
+        ("version", "gold_min_score_pct", Decimal("100.01")),
+        ("version", "gold_min_expert_countries", 0),
+    ],
+    ids=[
+        "threshold-above-any-value",
+        "negative-threshold",
+        "weightless",
+        "validity-over-five-years",
+        "score-over-100",
+        "no-expert-country",
+    ],
+)
+def test_model_refuses_a_methodology_figure_beyond_the_file_formats_bounds(model, field, value):
+    version = methodology_load(path=SMALL, publish=False)
+    target = version if model == "version" else version.indicators.get(code="STR-1")
+
+    with pytest.raises(ValidationError):
+        target._meta.get_field(field).clean(value, target)
 
 
 def test_the_newest_published_version_is_current(tmp_path):

@@ -175,6 +175,18 @@ def test_score_save_with_an_invalid_value_shows_the_refusal(client, team, lead_e
     assert ExpertScore.objects.get(assignment=lead, indicator__code="STR-1").value == 15
 
 
+def test_score_save_with_a_nul_character_in_the_justification_answers_400(
+    client, team, lead_expert
+):
+    lead, _second = team
+    client.force_login(lead_expert)
+
+    response = client.post(_save_url(lead, "STR-1"), {"value": "50", "justification": "\x00"})
+
+    assert response.status_code == 400
+    assert ExpertScore.objects.get(assignment=lead, indicator__code="STR-1").value == 15
+
+
 def test_score_save_on_the_other_experts_assignment_is_not_found(client, team, second_expert):
     lead, _second = team
     client.force_login(second_expert)

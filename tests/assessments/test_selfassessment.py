@@ -5,6 +5,7 @@ what is missing that keeps it from being submitted."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from assessments import services
@@ -164,6 +165,20 @@ def test_answer_save_of_an_invalid_value_is_refused_and_keeps_the_earlier_answer
     assert (refused.value.message, refused.value.field) == (message, "value")
     answer = _stored(draft, code)
     assert (answer.value, answer.comment) == (Decimal(1), "Earlier")
+
+
+@pytest.mark.parametrize(
+    "value", [Decimal("1000000000.01"), Decimal(-1)], ids=["above-any-type", "negative"]
+)
+def test_answer_model_refuses_a_value_outside_every_value_types_range(draft, manager, value):
+    answer = SelfAssessmentAnswer(
+        application=draft, indicator=_indicator(draft, "STR-1"), updated_by=manager, value=value
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        answer.full_clean()
+
+    assert list(refused.value.message_dict) == ["value"]
 
 
 def test_answer_save_after_submission_is_denied(organisation, manager):

@@ -249,6 +249,34 @@ def test_saving_an_invalid_value_shows_the_error_next_to_the_field_and_keeps_the
     assert _answers(draft) == {"STR-1": (Decimal(42), "Letters")}
 
 
+@pytest.mark.parametrize("typed", ["1E+400", "NaN", "Infinity", "1e15", "-1"])
+def test_saving_a_value_no_indicator_takes_shows_the_error_next_to_the_field(
+    client, draft, manager, typed
+):
+    client.force_login(manager)
+
+    response = client.post(_save_url(draft, "STR"), _fields(draft, {"STR-1": (typed, "")}))
+
+    assert response.status_code == 400
+    str_1 = _article(_html(response), _indicator(draft, "STR-1"))
+    assert re.search(r"Enter a (number|value from 0 to 1,000,000)\.", str_1)
+    assert _answers(draft) == {}
+
+
+def test_saving_a_comment_with_a_nul_character_answers_400_and_stores_nothing(
+    client, draft, manager
+):
+    client.force_login(manager)
+
+    response = client.post(
+        _save_url(draft, "STR"), _fields(draft, {"STR-1": ("42", "Letters\x00")})
+    )
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in _html(response)
+    assert _answers(draft) == {}
+
+
 def test_saving_a_dimension_after_submission_is_forbidden(client, submitted, manager):
     client.force_login(manager)
 

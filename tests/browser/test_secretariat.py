@@ -62,3 +62,6 @@ def test_admin_pages_run_under_the_content_security_policy(
 
     expect(page.locator("#content h1")).to_be_visible()
     expect(page.locator("input[name=_save]")).to_be_visible()
+
+    page.goto(f"/admin/labelling/application/{application.pk}/history/")
+    expect(page.locator("#content h1")).to_be_visible()

@@ -8,10 +8,20 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments.models import MethodologyVersion
 from labelling import services
-from labelling.models import ApiToken, Application, User
+from labelling.models import (
+    DECIDED_STATES,
+    ApiToken,
+    Application,
+    ApplicationState,
+    Level,
+    Outcome,
+    User,
+)
 from reports import demo
 from tests import factories
+from tests.admin_forms import change_form_data
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -123,3 +133,54 @@ def test_admin_action_revokes_the_selected_tokens(admin_client, token):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert "1 token revoked." in response.content.decode()
+
+
+# Applications after a decision
+
+DECIDED_ON = {"organisation", "level", "methodology"}
+
+
+def _decided(state: str = ApplicationState.DECIDED) -> Application:
+    return factories.ApplicationFactory(state=state, decided_outcome=Outcome.BRONZE)
+
+
+@pytest.mark.parametrize("state", DECIDED_STATES, ids=[str(state) for state in DECIDED_STATES])
+def test_admin_application_after_a_decision_shows_what_it_was_decided_on_read_only(
+    admin_client, state
+):
+    response = admin_client.get(_admin_url(Application, "change", _decided(state).pk))
+
+    assert set(response.context["adminform"].readonly_fields) >= DECIDED_ON
+    assert not DECIDED_ON & set(response.context["adminform"].form.fields)
+
+
+def test_admin_application_post_after_a_decision_changes_nothing_it_was_decided_on(admin_client):
+    application = _decided()
+    url = _admin_url(Application, "change", application.pk)
+    other_methodology = MethodologyVersion.objects.create(code="other", version="9", name="Other")
+    changes = {
+        "organisation": factories.OrganisationFactory().pk,
+        "level": Level.GOLD,
+        "methodology": other_methodology.pk,
+    }
+
+    response = admin_client.post(url, change_form_data(admin_client.get(url), **changes))
+
+    assert response.status_code == 302
+    stored = Application.objects.get(pk=application.pk)
+    assert (stored.organisation_id, stored.level, stored.methodology_id) == (
+        application.organisation_id,
+        application.level,
+        application.methodology_id,
+    )
+
+
+def test_admin_application_post_while_a_decision_is_only_proposed_changes_the_level(
+    admin_client,
+):
+    application = factories.ApplicationFactory(state=ApplicationState.DECISION_PROPOSED)
+    url = _admin_url(Application, "change", application.pk)
+
+    admin_client.post(url, change_form_data(admin_client.get(url), level=Level.SILVER))
+
+    assert Application.objects.get(pk=application.pk).level == Level.SILVER
