@@ -179,6 +179,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cluster Excellence Labels"
+# A code typed as its 30 seconds run out is still taken (RFC 6238 advises one step of delay);
+# each code is taken once all the same.
+MFA_TOTP_TOLERANCE = 1
 # Deciding, confirming, issuing and revoking need a second factor (labelling/rules.py); a
 # secretariat session ends after this many idle minutes.
 SECRETARIAT_REQUIRES_SECOND_FACTOR = env.bool("SECRETARIAT_REQUIRES_SECOND_FACTOR", default=True)

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -114,8 +115,13 @@ class SecretariatFactory(UserFactory):
 
 
 def totp_code(secret: str | None = None) -> str:
-    """The code an authenticator app shows now for ``secret`` (the factories' by default)."""
-    return pyotp.TOTP(secret or TOTP_SECRET).now()
+    """The code an authenticator app shows now for ``secret`` (the factories' by default); not
+    one about to run out, which a slow machine could send after its 30 seconds."""
+    totp = pyotp.TOTP(secret or TOTP_SECRET)
+    left = totp.interval - time.time() % totp.interval
+    if left < 3:
+        time.sleep(left)
+    return totp.now()
 
 
 class SectorFactory(DjangoModelFactory):
