@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from labelling import selectors as labelling_selectors
@@ -32,10 +33,11 @@ def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+# Lazy: read at import, the messages would stay in the language the process started in.
 LABEL_ACTIONS = {
-    "suspend": (services.label_suspend, _("Label suspended.")),
-    "reinstate": (services.label_reinstate, _("Label reinstated.")),
-    "revoke": (services.label_revoke, _("Label revoked.")),
+    "suspend": (services.label_suspend, gettext_lazy("Label suspended.")),
+    "reinstate": (services.label_reinstate, gettext_lazy("Label reinstated.")),
+    "revoke": (services.label_revoke, gettext_lazy("Label revoked.")),
 }
 
 

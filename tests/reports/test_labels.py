@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
@@ -147,3 +148,15 @@ def test_no_reminder_for_a_suspended_label(organisation, manager):
 
     with time_machine.travel(label.valid_until - datetime.timedelta(days=30)):
         assert services.labels_send_reminders() == 0
+
+
+def test_the_label_action_page_confirms_in_the_reader_s_language(client, label, secretariat):
+    secretariat.language = "de"
+    secretariat.save(update_fields=["language"])
+    client.force_login(secretariat)
+
+    response = client.post(
+        reverse("label_action", args=[label.pk, "suspend"]), {"reason": "Prüfung"}, follow=True
+    )
+
+    assert "Label ausgesetzt." in [str(message) for message in response.context["messages"]]
