@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import ClarificationQuestion
 from assessments.notifications import deliver_question_notification
@@ -10,7 +11,11 @@ from assessments.services.retention import evidence_purge_expired
 from labelling.dispatch import MAIL_RETRY
 
 
-@shared_task(name="assessments.send_question_notification", **MAIL_RETRY)
+@shared_task(
+    name="assessments.send_question_notification",
+    label=_("E-mail about an experts' question"),
+    **MAIL_RETRY,
+)
 def send_question_notification(*, question_id: int, event: str) -> int:
     """E-mail the managers about a new question, or the experts about an answer."""
     question = ClarificationQuestion.objects.filter(pk=question_id).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
+from django.utils.translation import gettext_lazy as _
 
 from labelling import dispatch
 from labelling.dispatch import MAIL_RETRY
@@ -11,7 +12,11 @@ from labelling.models import StateChange
 from labelling.notifications import deliver_notifications
 
 
-@shared_task(name="labelling.send_transition_notifications", **MAIL_RETRY)
+@shared_task(
+    name="labelling.send_transition_notifications",
+    label=_("E-mails about a state change"),
+    **MAIL_RETRY,
+)
 def send_transition_notifications(*, state_change_id: int) -> int:
     """E-mail the people concerned by a state change; safe to run twice."""
     change = StateChange.objects.filter(pk=state_change_id).first()
@@ -27,7 +32,11 @@ def sweep_effects() -> int:
     return dispatch.sweep()
 
 
-@shared_task(name="labelling.send_account_mail", **MAIL_RETRY)
+@shared_task(
+    name="labelling.send_account_mail",
+    label=_("E-mail about an account (address check, password reset)"),
+    **MAIL_RETRY,
+)
 def send_account_mail(*, subject: str, body: str, html: str, to: list[str]) -> int:
     """One of allauth's messages (address check, password reset), rendered when it was asked
     for; a retry after a mail server failure sends the same message."""

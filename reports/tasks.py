@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from labelling.dispatch import MAIL_RETRY
 from reports import services
 
 
-@shared_task(name="reports.render_certificate")
+@shared_task(name="reports.render_certificate", label=_("Certificate and report (PDF)"))
 def render_certificate(*, certificate_id: int) -> str:
     """Render, sign and store a certificate and its report. A failed attempt is recorded on the
     certificate, which queues the next attempt itself (see ``certificate_render``)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from celery import current_app
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,13 @@ class Effect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} ({self.get_state_display()})"
+
+    @property
+    def description(self) -> str:
+        """What the follow-up does, in words: its task's ``label`` (given where the task is
+        declared, ``@shared_task(label=...)``), else the task's name."""
+        task = current_app.tasks.get(self.task)
+        return str(getattr(task, "label", None) or self.task)
 
     @transition(field=state, source=[E.PENDING, E.DISPATCHED], target=E.DISPATCHED)
     def dispatch(self) -> None:

@@ -124,7 +124,7 @@ def test_a_mail_server_that_keeps_refusing_leaves_the_effect_failed_for_the_secr
     assert effect.last_error == "SMTPException: 554 Transaction failed"
     client.force_login(secretariat)
     page = client.get(reverse("effect_list")).content.decode()
-    assert NOTIFY in page
+    assert "E-mails about a state change" in page
     assert "554 Transaction failed" in page
     assert "1 follow-up needs attention" in client.get(reverse("dashboard")).content.decode()
 
