@@ -89,6 +89,16 @@ def _oversized_upload(request: HttpRequest) -> UploadTooLarge | None:
     return UploadTooLarge.over(limit)
 
 
+def _nul_header(request: HttpRequest) -> InvalidInput | None:
+    """The refusal of a NUL character in a header or cookie (HTTP allows none: RFC 9110,
+    5.5), which would otherwise reach the database, e.g. the user agent that the lockout
+    records of a failed log-in."""
+    for key, value in request.META.items():
+        if key.startswith("HTTP_") and isinstance(value, str) and NUL in value:
+            return InvalidInput(_("Null characters are not allowed."))
+    return None
+
+
 def _nul_refusal(request: HttpRequest) -> InvalidInput | None:
     """The refusal of a NUL character in the query string or in a posted field's name or
     value, naming the field (``None``: there is none). Django parses the form of a POST only,
@@ -109,7 +119,7 @@ class BadInputMiddleware:
     and Django's forms refuse it only in their text fields):
 
     - a NUL character in the address: 404, as no address has one;
-    - a NUL character in the query string or a posted field: 400;
+    - a NUL character in a header or cookie, the query string or a posted field: 400;
     - a body larger than the view's upload limit (``accepts_upload``), from its
       Content-Length: 413, before the body is read.
 
@@ -123,7 +133,7 @@ class BadInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path_info:
             raise Http404(_("Not found."))
-        refusal = _oversized_upload(request) or _nul_refusal(request)
+        refusal = _nul_header(request) or _oversized_upload(request) or _nul_refusal(request)
         if refusal is not None:
             if is_api(request):
                 return service_problem_response(refusal)

@@ -5,6 +5,7 @@ refused from the Content-Length before the body is read; JSON bodies the API can
 (``labelling.api_parsers``); organisation figures beyond their bounds."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -98,6 +99,22 @@ def test_posted_field_name_with_a_nul_character_answers_400(client, manager):
     response = client.post(reverse("organisation_create"), {**_profile(), "name\x00": "x"})
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "header", ["HTTP_USER_AGENT", "HTTP_COOKIE", "HTTP_ACCEPT_LANGUAGE"], ids=str.lower
+)
+def test_header_with_a_nul_character_answers_400_before_the_lockout_records_it(
+    client, manager, header
+):
+    response = client.post(
+        reverse("account_login"),
+        {"login": manager.email, "password": "a wrong guess"},
+        **{header: "evil\x00value"},
+    )
+
+    assert response.status_code == 400
+    assert not AccessAttempt.objects.exists()
 
 
 def test_posted_form_with_a_nul_character_answers_400_problem_on_the_api(api, manager):
