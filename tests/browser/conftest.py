@@ -7,12 +7,16 @@ which ``.ci/run`` does). Without it the browser tests are skipped, except under 
 fail: the pages must be proven in a browser there.
 """
 
+from __future__ import annotations
+
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
+from django.utils import translation
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from tests import factories
 
@@ -127,13 +131,26 @@ def log_in(page: Page) -> Callable[[object], None]:
     return log_in_as
 
 
+#: A code typed this close to the end of its 30-second window may reach the server in the next
+#: one, which refuses it (allauth allows no drift): wait for the next window instead.
+TOTP_MARGIN_SECONDS = 3
+
+
+def fresh_totp_code(secret: str | None = None) -> str:
+    """The code an authenticator app shows for ``secret``, with time left to send it."""
+    left = 30 - time.time() % 30
+    if left < TOTP_MARGIN_SECONDS:
+        time.sleep(left + 0.1)
+    return factories.totp_code(secret)
+
+
 def pass_second_factor(page: Page, secret: str | None = None) -> None:
     """After the password: the one-time code of the person's authenticator app (the factories'
     ``TOTP_SECRET`` unless given), when the log-in asks for one."""
     page.wait_for_url(lambda url: "/accounts/2fa/authenticate/" in url or "/dashboard/" in url)
     if "/accounts/2fa/authenticate/" not in page.url:
         return
-    page.locator("input[name=code]").fill(factories.totp_code(secret))
+    page.locator("input[name=code]").fill(fresh_totp_code(secret))
     page.locator("main form").first.locator("button[type=submit]").first.click()
 
 
@@ -147,3 +164,94 @@ def screenshot(page: Page) -> Callable[[str], Path]:
         return path
 
     return save
+
+
+# --- People at their own browsers, in English and German (the journeys) ---------------------
+
+
+class Person:
+    """One person at their own browser: logs in, and checks each page visited in German."""
+
+    def __init__(self, context: BrowserContext, language: str, check_page: Callable) -> None:
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.language = language
+        self._check_page = check_page
+        self.page.on("load", lambda page: self._check_page(page))
+
+    def t(self, message: str, **values: object) -> str:
+        """``message`` as this person reads it."""
+        with translation.override(self.language):
+            text = translation.gettext(message)
+        return text % values if values else text
+
+    def screenshot(self, name: str) -> None:
+        """Saves the whole page as ``test-artifacts/screenshots/<name>.png``."""
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    def log_in(self, user, password: str = factories.PASSWORD) -> Person:
+        page = self.page
+        page.goto("/accounts/login/")
+        page.get_by_label(self.t("E-mail address")).fill(user.email)
+        page.get_by_label(self.t("Password")).fill(password)
+        page.locator("main").get_by_role("button", name=self.t("Log in")).click()
+        pass_second_factor(page)
+        expect(page.get_by_role("heading", name=self.t("Dashboard"), level=1)).to_be_visible()
+        return self
+
+    def act(self, action: str, reason: str = "") -> None:
+        """Runs one of the application page's actions (``data-action``), with its reason."""
+        form = self.page.locator("form.action", has=self.page.locator(f"[data-action={action}]"))
+        if reason:
+            form.locator("textarea").fill(reason)
+        form.locator(f"[data-action={action}]").click()
+        expect(self.page.locator(".messages")).to_be_visible()
+
+
+@pytest.fixture(params=["en", "de"])
+def language(request) -> str:
+    """The journeys that ask for it run in English and in German."""
+    return request.param
+
+
+@pytest.fixture
+def untranslated(language) -> Iterator[list[str]]:
+    """What pages showed in English when they should have been German (empty in English)."""
+    found: list[str] = []
+    yield found
+    assert not found, "Untranslated on German pages:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def person(
+    browser: Browser, browser_context_args, language, untranslated, policy_violations
+) -> Iterator[Callable[[object], Person]]:
+    """Opens a browser of its own for a person (``None``: someone without an account yet),
+    in the journey's language, and logs them in."""
+    contexts: list[BrowserContext] = []
+
+    def check(page: Page) -> None:
+        if language != "de":
+            return
+        from tests.i18n import untranslated_strings
+
+        for text in untranslated_strings(page.content()):
+            found_on = f"{page.url}: {text}"
+            if found_on not in untranslated:
+                untranslated.append(found_on)
+
+    def open_as(user) -> Person:
+        if user is not None:
+            user.language = language
+            user.save(update_fields=["language"])
+        locale = "de-DE" if language == "de" else "en-GB"
+        context = browser.new_context(**{**browser_context_args, "locale": locale})
+        watch_policy(context, policy_violations)
+        contexts.append(context)
+        someone = Person(context, language, check)
+        return someone.log_in(user) if user is not None else someone
+
+    yield open_as
+    for context in contexts:
+        context.close()
