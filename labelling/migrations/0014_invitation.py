@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labelling', '0011_organisation_confirmation'),
+        ('labelling', '0013_organisation_confirmation'),
     ]
 
     operations = [

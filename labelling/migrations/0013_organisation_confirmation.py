@@ -13,7 +13,7 @@ def confirm_existing_organisations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("labelling", "0010_proved_addresses"),
+        ("labelling", "0012_history"),
     ]
 
     operations = [
