@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "labelling.accounts.second_factor_context",
+                "labelling.accounts.signup_context",
             ],
         },
     },
@@ -164,9 +165,16 @@ LOGOUT_REDIRECT_URL = "account_login"
 # A password change keeps the session it was made in and ends every other one (Django's session
 # hash); a reset ends them all. Mail goes through the outbox like every other follow-up.
 ACCOUNT_ADAPTER = "labelling.accounts.AccountAdapter"
-ACCOUNT_FORMS = {"login": "labelling.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "labelling.forms.LoginForm", "signup": "labelling.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Cluster managers sign up on their own (they become managers and nothing more; the
+# organisation they register waits for the secretariat's confirmation). Off: accounts come
+# from the secretariat and from invitations only.
+SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
+# How long an invitation's link works (labelling.services.invitation_create); sending it
+# again renews it.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -359,6 +367,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "labelling.models.ApplicationState",
         "LabelStateEnum": "reports.models.LabelState",
         "CertificateStateEnum": "reports.models.CertificateState",
+        "OrganisationStateEnum": "labelling.models.OrganisationState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -4,7 +4,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from assessments.views import assignments as assessment_views
 from labelling.forms import AdminLoginForm
-from labelling.views import account, applications, dashboard, effects, organisations, privacy
+from labelling.views import (
+    account,
+    applications,
+    dashboard,
+    effects,
+    invitations,
+    organisations,
+    privacy,
+)
 
 admin.site.login_form = AdminLoginForm
 
@@ -33,7 +41,32 @@ urlpatterns = [
     path("follow-ups/<uuid:pk>/retry/", effects.effect_retry, name="effect_retry"),
     path("account/tokens/<int:pk>/revoke/", account.api_token_revoke, name="api_token_revoke"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path(
+        "organisations/awaiting-confirmation/",
+        organisations.organisations_awaiting_confirmation,
+        name="organisations_awaiting_confirmation",
+    ),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<int:pk>/confirm/",
+        organisations.organisation_confirm,
+        name="organisation_confirm",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/",
+        organisations.organisation_invite,
+        name="organisation_invite",
+    ),
+    path(
+        "organisations/<int:pk>/managers/<int:user_pk>/remove/",
+        organisations.organisation_remove_manager,
+        name="organisation_remove_manager",
+    ),
+    path("invitations/", invitations.invitation_list, name="invitation_list"),
+    path("invitations/<int:pk>/resend/", invitations.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/cancel/", invitations.invitation_cancel, name="invitation_cancel"),
+    # The link of an invitation's mail: the key is the only secret, and only its hash is kept.
+    path("invitation/<str:key>/", invitations.invitation_accept, name="invitation_accept"),
     path(
         "organisations/<int:organisation_pk>/applications/new/",
         applications.application_create,

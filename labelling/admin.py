@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from labelling import services
 from labelling.accounts import follow_changed_address
 from labelling.admin_privacy import ErasePersonalDataAdmin
-from labelling.exceptions import ActionForbidden
+from labelling.exceptions import ActionForbidden, ServiceError
 from labelling.history import ADMIN_EDIT
 from labelling.models import (
     DECIDED_STATES,
@@ -22,13 +22,16 @@ from labelling.models import (
     Application,
     Effect,
     EffectState,
+    Invitation,
     Membership,
     Notification,
     Organisation,
+    OrganisationState,
     Sector,
     StateChange,
     User,
 )
+from labelling.rules import can
 
 
 class RecordedAdmin(SimpleHistoryAdmin):
@@ -124,13 +127,58 @@ class SectorAdmin(TranslationAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(RecordedAdmin):
-    list_display = ["name", "country", "region", "member_count", "management_fte"]
-    list_filter = ["country", "sectors"]
+    list_display = ["name", "country", "region", "member_count", "management_fte", "state"]
+    list_filter = ["state", "country", "sectors"]
     search_fields = ["name", "legal_name"]
     filter_horizontal = ["sectors"]
+    readonly_fields = ["state"]
     inlines = [MembershipInline]
+    actions = ["confirm"]
     # As in the site's own form; Django 6 makes https the default for a URL without a scheme.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and can(request.user, "labelling.confirm_organisation"):
+            # As registering through the site: what the secretariat registers is confirmed.
+            services.confirm_registered_by_secretariat(organisation=obj, actor=request.user)
+
+    @admin.action(description=_("Confirm the selected organisations"))
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        confirmed = 0
+        for organisation in queryset.filter(state=OrganisationState.UNCONFIRMED):
+            try:
+                services.organisation_confirm(organisation=organisation, actor=request.user)
+            except ServiceError as exc:
+                self.message_user(request, f"{organisation}: {exc}", messages.ERROR)
+                continue
+            confirmed += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d organisation confirmed.", "%(count)d organisations confirmed.", confirmed
+            )
+            % {"count": confirmed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations as sent, read-only: they are made, sent again and cancelled on the site's
+    pages (through the services), and no key is ever stored to show."""
+
+    list_display = ["email", "role", "organisation", "invited_by", "state", "expires_at"]
+    list_filter = ["state", "role"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
+    readonly_fields = [field.name for field in Invitation._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Membership)

@@ -65,8 +65,15 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "members_research",
             "members_public",
             "management_fte",
+            "state",
             "created_at",
         ]
+        extra_kwargs = {
+            "state": {
+                "help_text": "unconfirmed: registered by its manager, waiting for the "
+                "secretariat's confirmation; its applications cannot be submitted until then."
+            }
+        }
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
@@ -309,6 +316,23 @@ class OrganisationDetail(Authenticated, generics.RetrieveAPIView):
         return selectors.organisation_list(user=self.request.user)
 
 
+class OrganisationConfirm(Authenticated, generics.GenericAPIView):
+    """The secretariat confirms an organisation its manager registered: its applications can be
+    submitted from now on (its managers are told by e-mail)."""
+
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.none()
+
+    @extend_schema(
+        request=None,
+        responses={200: OrganisationSerializer, **problems(401, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        organisation = selectors.organisation_get(user=request.user, pk=pk)
+        services.organisation_confirm(organisation=organisation, actor=request.user)
+        return Response(OrganisationSerializer(organisation).data)
+
+
 def application_detail(request: Request, pk: int) -> dict:
     """The application as the caller sees it, read again after a change: the state field is
     protected, and an action may have changed relations."""
@@ -407,6 +431,11 @@ class ApplicationAction(Authenticated, generics.GenericAPIView):
 urlpatterns = [
     path("organisations/", OrganisationList.as_view(), name="api_organisations"),
     path("organisations/<int:pk>/", OrganisationDetail.as_view(), name="api_organisation"),
+    path(
+        "organisations/<int:pk>/confirm/",
+        OrganisationConfirm.as_view(),
+        name="api_organisation_confirm",
+    ),
     path("applications/", ApplicationList.as_view(), name="api_applications"),
     path("applications/<int:pk>/", ApplicationDetail.as_view(), name="api_application"),
     path(

@@ -1,7 +1,9 @@
-"""Conditions of application transitions: side-effect-free predicates.
+"""Conditions of transitions (applications, invitations): side-effect-free predicates.
 
 Each carries the sentence that explains to a person why the transition cannot happen yet, so a
-refusal can say what is missing rather than just "not allowed".
+refusal can say what is missing rather than just "not allowed". A condition that the
+transition's permission asks as well (``also_in_the_rules``) explains that refusal too: the
+rules answer "no" to everybody then, and saying only "not allowed" would hide why.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from labelling import extensions
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-    from labelling.models import Application
+    from labelling.models import Application, Invitation
 
 Condition = Callable[["Application"], bool]
 
@@ -28,6 +30,13 @@ def explained(message: Promise) -> Callable[[Condition], Condition]:
         return predicate
 
     return attach
+
+
+def also_in_the_rules(predicate: Condition) -> Condition:
+    """Marks a condition that the transition's permission (``labelling.rules``) asks too, so
+    that ``labelling.workflow`` explains a refused permission by it."""
+    predicate.also_in_the_rules = True  # type: ignore[attr-defined]
+    return predicate
 
 
 def unmet_details(application: Application, predicate: Condition) -> list[str]:
@@ -44,6 +53,18 @@ def organisation_meets_eccp_minimums(application: Application) -> bool:
 
 
 organisation_meets_eccp_minimums.details = lambda app: app.organisation.eccp_gaps()  # type: ignore[attr-defined]
+
+
+#: Said wherever an unconfirmed organisation's application is held back (pages, refusals).
+ORGANISATION_UNCONFIRMED = _("The labelling secretariat has not confirmed your organisation yet.")
+
+
+@also_in_the_rules
+@explained(ORGANISATION_UNCONFIRMED)
+def organisation_confirmed(application: Application) -> bool:
+    """Only an organisation the secretariat knows applies: one a manager registered alone waits
+    for its confirmation (``labelling.services.organisation_confirm``)."""
+    return application.organisation.is_confirmed
 
 
 @explained(_("The self-assessment is not complete."))
@@ -100,3 +121,8 @@ def within_appeal_window(application: Application) -> bool:
     return not application.history.filter(
         transition="appeal", at__gte=application.decided_at
     ).exists()
+
+
+@explained(_("This invitation has expired."))
+def invitation_not_expired(invitation: Invitation) -> bool:
+    return not invitation.is_expired

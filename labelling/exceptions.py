@@ -59,6 +59,13 @@ class StaleState(TransitionRefused):
     code = "stale_state"
 
 
+class Gone(ServiceError):
+    """What was asked for no longer exists: an invitation link expired, used or cancelled."""
+
+    status_code = 410
+    code = "gone"
+
+
 class InvalidInput(ServiceError):
     """The input itself is wrong (missing reason, bad value)."""
 

@@ -1,11 +1,12 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from labelling.models import Application, Level, Organisation, Outcome, User
+from labelling.models import Application, InvitationRole, Level, Organisation, Outcome, User
 
 
 def bounded_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
@@ -111,6 +112,66 @@ class LoginForm(AllauthLoginForm):
         login.widget.attrs["autofocus"] = True
         self.fields["password"].widget.attrs.pop("placeholder", None)
         _bound_username(login)
+
+
+class SignupForm(AllauthSignupForm):
+    """A cluster manager's own sign-up (allauth's form, in the site's words): their name, their
+    address (proved by the link allauth sends before the first log-in) and a password. The
+    account is a cluster manager's and nothing more (``labelling.accounts.AccountAdapter``)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = _("E-mail address")
+        _bound_username(email)
+        self.fields["full_name"].widget.attrs.update(autofocus=True, autocomplete="name")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class InvitationForm(forms.Form):
+    """The secretariat's invitation: an address and the role offered."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (InvitationRole.EXPERT, InvitationRole.EXPERT.label),
+            (InvitationRole.SECRETARIAT, InvitationRole.SECRETARIAT.label),
+        ],
+    )
+
+
+class CoManagerInvitationForm(forms.Form):
+    """A manager's invitation of a co-manager of their organisation."""
+
+    email = forms.EmailField(label=_("E-mail address of the co-manager"), max_length=254)
+
+
+class InvitationAccountForm(forms.Form):
+    """What the acceptance of an invitation asks of someone without an account: the address
+    is the invitation's; the password is checked by the service (Django's validators)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
 
 
 class AdminLoginForm(AdminAuthenticationForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from labelling import extensions
-from labelling.models import Application, Notification, StateChange, User
+from labelling.models import Application, Notification, Organisation, StateChange, User
 
 MANAGERS, EXPERTS, SECRETARIAT = "managers", "experts", "secretariat"
 
@@ -37,30 +39,56 @@ AUDIENCES: dict[str, set[str]] = {
 }
 
 
-def _application_of(change: StateChange) -> tuple[Application | None, set[str], str]:
-    """The application a change concerns, who hears of it, and the folder of its e-mails; the
-    apps above say it of their own objects (``labelling.extensions.notification_subjects``)."""
+#: An organisation's own changes (not its applications'): who hears of them.
+ORGANISATION_AUDIENCES: dict[str, set[str]] = {"confirm": {MANAGERS}}
+
+
+@dataclass(frozen=True)
+class Concern:
+    """What a state change is about, for its e-mails: the organisation, the application (none
+    for a change of the organisation itself), who hears of it and the folder of its e-mails."""
+
+    organisation: Organisation
+    application: Application | None
+    audiences: set[str]
+    folder: str
+
+    @property
+    def url(self) -> str:
+        if self.application is not None:
+            return application_url(self.application)
+        return organisation_url(self.organisation)
+
+
+def _concern_of(change: StateChange) -> Concern | None:
+    """The change's concern, or ``None`` when nobody hears of it; the apps above say it of
+    their own objects (``labelling.extensions.notification_subjects``)."""
     subject = change.subject
     if isinstance(subject, Application):
-        return subject, AUDIENCES.get(change.transition, set()), "transitions"
+        audiences = AUDIENCES.get(change.transition, set())
+        return Concern(subject.organisation, subject, audiences, "transitions")
+    if isinstance(subject, Organisation):
+        audiences = ORGANISATION_AUDIENCES.get(change.transition, set())
+        return Concern(subject, None, audiences, "organisations")
     for resolve in extensions.notification_subjects:
         found = resolve(change)
         if found is not None:
-            return found
-    return None, set(), ""
+            application, audiences, folder = found
+            return Concern(application.organisation, application, audiences, folder)
+    return None
 
 
 def recipients_for(change: StateChange) -> list[User]:
     """The people concerned by ``change``, without the person who made it."""
-    application, audiences, _folder = _application_of(change)
-    if application is None:
+    concern = _concern_of(change)
+    if concern is None:
         return []
     people: dict[int, User] = {}
-    if MANAGERS in audiences:
-        people.update((u.pk, u) for u in application.organisation.managers.filter(is_active=True))
-    if EXPERTS in audiences:
-        people.update((u.pk, u) for u in extensions.application_experts(application))
-    if SECRETARIAT in audiences:
+    if MANAGERS in concern.audiences:
+        people.update((u.pk, u) for u in concern.organisation.managers.filter(is_active=True))
+    if EXPERTS in concern.audiences and concern.application is not None:
+        people.update((u.pk, u) for u in extensions.application_experts(concern.application))
+    if SECRETARIAT in concern.audiences:
         people.update((u.pk, u) for u in User.objects.filter(is_secretariat=True, is_active=True))
     people.pop(change.actor_id, None)
     return sorted(people.values(), key=lambda u: u.email)
@@ -70,10 +98,20 @@ def application_url(application: Application) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("application_detail", args=[application.pk])
 
 
+def organisation_url(organisation: Organisation) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("organisation_detail", args=[organisation.pk])
+
+
 def render_mail(template: str, recipient: User, context: dict) -> tuple[str, str]:
     """Subject (the first line) and body of an e-mail template, in the recipient's language."""
-    with translation.override(recipient.language):
-        text = render_to_string(template, {"recipient": recipient, **context})
+    return render_mail_in(recipient.language, template, {"recipient": recipient, **context})
+
+
+def render_mail_in(language: str, template: str, context: dict) -> tuple[str, str]:
+    """Subject (the first line) and body of an e-mail template, in ``language`` (for a reader
+    who has no account yet)."""
+    with translation.override(language):
+        text = render_to_string(template, context)
     subject, _sep, body = text.strip().partition("\n")
     return header_safe(subject), body.strip() + "\n"
 
@@ -89,18 +127,19 @@ def header_safe(text: str) -> str:
 
 def render_notification(change: StateChange, recipient: User) -> tuple[str, str]:
     """Subject and body of the e-mail about ``change`` for ``recipient``."""
-    application, _audiences, folder = _application_of(change)
+    concern = _concern_of(change)
     with translation.override(recipient.language):
         state_label = str(change.subject.get_state_display())
     return render_mail(
-        f"emails/{folder}/{change.transition}.txt",
+        f"emails/{concern.folder}/{change.transition}.txt",
         recipient,
         {
             "change": change,
-            "application": application,
+            "organisation": concern.organisation,
+            "application": concern.application,
             "subject": change.subject,
             "state_label": state_label,
-            "url": application_url(application),
+            "url": concern.url,
         },
     )
 

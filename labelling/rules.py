@@ -18,7 +18,7 @@ import rules
 from labelling import extensions, second_factor
 
 if TYPE_CHECKING:
-    from labelling.models import ApiToken, Application, Organisation, User
+    from labelling.models import ApiToken, Application, Invitation, Organisation, User
 
 
 @rules.predicate
@@ -51,6 +51,13 @@ def is_manager_of(user: User, obj: Application | Organisation | None) -> bool:
     if obj is None or not user.is_active:
         return False
     return _organisation_of(obj).managers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def organisation_is_confirmed(user: User, obj: Application | Organisation | None) -> bool:
+    """The secretariat confirmed the organisation (the transition's condition
+    ``labelling.conditions.organisation_confirmed`` says the same, with its explanation)."""
+    return obj is not None and _organisation_of(obj).is_confirmed
 
 
 @rules.predicate
@@ -122,9 +129,11 @@ rules.add_perm("labelling.view_application", can_view_application)
 rules.add_perm("labelling.view_organisation", is_secretariat | is_manager_of)
 rules.add_perm("labelling.change_organisation", is_secretariat | is_manager_of)
 rules.add_perm("labelling.create_organisation", is_cluster_manager | is_secretariat)
+# An organisation registered by a manager alone waits for the secretariat's confirmation.
+rules.add_perm("labelling.confirm_organisation", is_secretariat)
 rules.add_perm("labelling.create_application", is_manager_of)
-# Manager actions.
-rules.add_perm("labelling.submit_application", is_manager_of)
+# Manager actions. An unconfirmed organisation prepares its application but cannot submit it.
+rules.add_perm("labelling.submit_application", is_manager_of & organisation_is_confirmed)
 rules.add_perm("labelling.withdraw_application", is_manager_of)
 rules.add_perm("labelling.appeal_decision", is_manager_of)
 # Expert actions.
@@ -158,6 +167,38 @@ def owns_token(user: User, token: ApiToken | None) -> bool:
 
 # Its owner revokes a token; the secretariat too (from the admin), e.g. when a key has leaked.
 rules.add_perm("labelling.revoke_api_token", owns_token | is_secretariat)
+
+
+# Invitations. The secretariat invites experts and colleagues; a manager invites the
+# co-managers of their own organisation and removes managers (never the last one: the service).
+rules.add_perm("labelling.invite_expert", is_secretariat)
+rules.add_perm("labelling.invite_secretariat", is_secretariat)
+rules.add_perm("labelling.invite_co_manager", is_manager_of)
+rules.add_perm("labelling.remove_manager", is_manager_of)
+
+
+@rules.predicate
+def invites_to_an_organisation_one_manages(user: User, invitation: Invitation | None) -> bool:
+    return bool(
+        invitation is not None
+        and invitation.organisation_id is not None
+        and is_manager_of(user, invitation.organisation)
+    )
+
+
+@rules.predicate
+def is_the_invitee(user: User, invitation: Invitation | None) -> bool:
+    """The invitation is addressed to this account's (proved) address."""
+    return bool(
+        invitation is not None and user.is_active and user.email.lower() == invitation.email.lower()
+    )
+
+
+# Sending again and cancelling: the secretariat any invitation, a manager their organisation's.
+rules.add_perm(
+    "labelling.manage_invitation", is_secretariat | invites_to_an_organisation_one_manages
+)
+rules.add_perm("labelling.accept_invitation", is_the_invitee)
 
 
 @rules.predicate

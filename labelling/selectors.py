@@ -16,7 +16,11 @@ from labelling.models import (
     Application,
     Effect,
     EffectState,
+    Invitation,
+    InvitationRole,
+    InvitationState,
     Organisation,
+    OrganisationState,
     StateChange,
     User,
 )
@@ -103,6 +107,58 @@ def organisation_list(*, user: User) -> QuerySet[Organisation]:
 
 def organisation_get(*, user: User, pk: int) -> Organisation:
     return get_object_or_404(visible_organisations(user), pk=pk)
+
+
+def organisations_awaiting_confirmation() -> QuerySet[Organisation]:
+    """Organisations registered by their managers that the secretariat has yet to confirm,
+    oldest first, with their managers (the secretariat's list)."""
+    return (
+        Organisation.objects.filter(state=OrganisationState.UNCONFIRMED)
+        .prefetch_related("managers")
+        .order_by("created_at", "pk")
+    )
+
+
+def organisation_managers(*, organisation: Organisation) -> QuerySet[User]:
+    return organisation.managers.order_by("full_name", "email")
+
+
+def invitation_list(*, user: User) -> QuerySet[Invitation]:
+    """The invitations the secretariat sends: experts and colleagues, newest first."""
+    if not user.is_authenticated or not user.is_secretariat:
+        return Invitation.objects.none()
+    return Invitation.objects.exclude(role=InvitationRole.CO_MANAGER).select_related(
+        "invited_by", "accepted_by"
+    )
+
+
+def organisation_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """The co-manager invitations of an organisation still waiting for an answer."""
+    return organisation.invitations.filter(state=InvitationState.PENDING).select_related(
+        "invited_by"
+    )
+
+
+def invitation_get(*, user: User, pk: int) -> Invitation:
+    """An invitation ``user`` may send again or cancel (the secretariat any, a manager their
+    organisations'), or 404."""
+    invitations = _scoped(
+        user,
+        Invitation.objects.select_related("organisation"),
+        lambda queryset: queryset.filter(organisation__managers=user),
+    )
+    return get_object_or_404(invitations, pk=pk)
+
+
+def invitation_by_key(key: str) -> Invitation | None:
+    """The invitation whose latest link carries ``key`` (looked up by its hash)."""
+    if not key:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(key_hash=Invitation.hash_key(key))
+        .first()
+    )
 
 
 def api_token_by_key(key: str) -> ApiToken | None:

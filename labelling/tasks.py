@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext_lazy as _
 
-from labelling import dispatch
+from labelling import dispatch, services
 from labelling.dispatch import MAIL_RETRY
 from labelling.models import StateChange
 from labelling.notifications import deliver_notifications
@@ -44,3 +44,10 @@ def send_account_mail(*, subject: str, body: str, html: str, to: list[str]) -> i
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+@shared_task(name="labelling.send_invitation", **MAIL_RETRY)
+def send_invitation(*, invitation_id: int, sending: int) -> int:
+    """An invitation's mail, with a key made now (never stored, only its hash); safe to run
+    twice: a mail already sent, or superseded by a later one, is not sent again."""
+    return services.invitation_mail(invitation_id=invitation_id, sending=sending)

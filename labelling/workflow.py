@@ -63,6 +63,20 @@ def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):
             allowed=allowed,
         )
     if actor is not None and not meta.has_transition_perm(obj, source, actor):
+        # A condition the rules ask too refuses everybody while it is unmet: say which, as a
+        # condition's refusal would, rather than a bare "not allowed".
+        blocking = [
+            c
+            for c in fsm_transition.conditions
+            if getattr(c, "also_in_the_rules", False) and not c(obj)
+        ]
+        if blocking:
+            raise TransitionRefused(
+                _("“%(action)s” is not possible yet.") % {"action": transition_label(name)},
+                current_state=source,
+                allowed=available_transitions(obj),
+                details=[line for c in blocking for line in unmet_details(obj, c)],
+            )
         # A transition may say who may run it, so that a refusal explains the rule.
         rule = fsm_transition.custom.get("who_may")
         raise ActionForbidden(
@@ -157,12 +171,21 @@ def run_transition(
 
 def record_creation(obj: models.Model, *, actor: User) -> StateChange:
     """The first row of an object's history: created, in its initial state."""
+    return record_event(obj, "create", actor=actor, source="")
+
+
+def record_event(
+    obj: models.Model, name: str, *, actor: User, reason: str = "", source: str | None = None
+) -> StateChange:
+    """A row of ``obj``'s history for something done to it that is no transition of its own
+    (its creation, a manager's removal): by default from and to its current state."""
     return StateChange.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        transition="create",
-        source="",
+        transition=name,
+        source=obj.state if source is None else source,
         target=obj.state,
         actor=actor,
         actor_label=actor.email,
+        reason=reason,
     )

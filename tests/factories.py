@@ -35,6 +35,7 @@ from labelling.models import (
     Level,
     Membership,
     Organisation,
+    OrganisationState,
     Sector,
     User,
 )
@@ -134,7 +135,9 @@ class SectorFactory(DjangoModelFactory):
 
 
 class OrganisationFactory(DjangoModelFactory):
-    """An organisation that meets the ECCP minimums, so its applications can be submitted."""
+    """An organisation that meets the ECCP minimums and that the secretariat has confirmed, so
+    its applications can be submitted (``state=OrganisationState.UNCONFIRMED`` for one a
+    manager registered and the secretariat has yet to confirm)."""
 
     class Meta:
         model = Organisation
@@ -150,6 +153,7 @@ class OrganisationFactory(DjangoModelFactory):
     members_research = 8
     members_public = 3
     management_fte = Decimal("3.5")
+    state = OrganisationState.CONFIRMED
 
 
 class ConflictDeclarationFactory(DjangoModelFactory):

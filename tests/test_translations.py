@@ -21,7 +21,14 @@ from django.utils import translation
 
 from assessments.models import Recommendation
 from labelling import services
-from labelling.models import Application, ApplicationState, Level, Membership
+from labelling.models import (
+    Application,
+    ApplicationState,
+    InvitationRole,
+    Level,
+    Membership,
+    OrganisationState,
+)
 from reports.demo import walk_application
 from tests import factories
 from tests.i18n import GERMAN_PO, MAKEMESSAGES_IGNORE, catalogue_from, untranslated_strings
@@ -236,8 +243,9 @@ def label(db):
         lambda label: reverse("verify", args=["CL-2026-999999-0"]),
         lambda label: reverse("verify_lookup"),
         lambda label: reverse("account_login"),
+        lambda label: reverse("account_signup"),
     ],
-    ids=["home", "registry", "verify", "verify-unknown", "verify-lookup", "login"],
+    ids=["home", "registry", "verify", "verify-unknown", "verify-lookup", "login", "signup"],
 )
 def test_public_page_in_german_shows_no_english_source_string(client, label, url):
     response = client.get(url(label), HTTP_ACCEPT_LANGUAGE="de")
@@ -272,6 +280,41 @@ def test_manager_page_in_german_shows_no_english_source_string(client, walked, m
     client.force_login(manager)
 
     _assert_fully_german(_german_page(client, url_of(application)))
+
+
+@pytest.mark.parametrize("page_name", ["organisation_detail", "application_detail"])
+def test_an_unconfirmed_organisations_pages_in_german_show_no_english_source_string(
+    client, manager, in_german, page_name
+):
+    unconfirmed = factories.OrganisationFactory(state=OrganisationState.UNCONFIRMED)
+    Membership.objects.create(user=manager, organisation=unconfirmed)
+    application = factories.ApplicationFactory(organisation=unconfirmed, created_by=manager)
+    client.force_login(manager)
+    pk = unconfirmed.pk if page_name == "organisation_detail" else application.pk
+
+    html = _german_page(client, reverse(page_name, args=[pk]))
+
+    assert "noch nicht bestätigt" in html
+    _assert_fully_german(html)
+
+
+@pytest.mark.parametrize("role", [InvitationRole.EXPERT, InvitationRole.CO_MANAGER])
+def test_the_invitation_page_in_german_shows_no_english_source_string(
+    client, organisation, manager, secretariat, mailoutbox, django_capture_on_commit_callbacks, role
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            email="neu@example.org",
+            role=role,
+            actor=manager if role == InvitationRole.CO_MANAGER else secretariat,
+            organisation=organisation if role == InvitationRole.CO_MANAGER else None,
+        )
+    link = re.search(r"https?://[^/\s]+(/invitation/\S+/)", mailoutbox[-1].body)[1]
+
+    html = _german_page(client, link, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert "Ihr Konto anlegen" in html
+    _assert_fully_german(html)
 
 
 def _assignment(application: Application):
@@ -310,6 +353,8 @@ SECRETARIAT_PAGES = {
     "decision-proposed": (S.DECISION_PROPOSED, _detail),
     "label-card": (S.CERTIFIED, _detail),
     "statistics": (S.CERTIFIED, lambda app: reverse("statistics")),
+    "invitations": (S.DRAFT, lambda app: reverse("invitation_list")),
+    "awaiting-confirmation": (S.DRAFT, lambda app: reverse("organisations_awaiting_confirmation")),
 }
 
 

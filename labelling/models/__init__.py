@@ -14,6 +14,7 @@ from labelling.models.organisations import (
     ECCP_MIN_MEMBERS,
     Membership,
     Organisation,
+    OrganisationState,
     Sector,
     nuts_code_validator,
 )
@@ -41,6 +42,7 @@ from labelling.models.applications import (
 from labelling.models.notifications import Notification
 from labelling.models.api_tokens import ApiToken
 from labelling.models.effects import Effect, EffectState
+from labelling.models.invitations import Invitation, InvitationRole, InvitationState
 # isort: on
 
 __all__ = [
@@ -63,10 +65,14 @@ __all__ = [
     "ApplicationState",
     "Effect",
     "EffectState",
+    "Invitation",
+    "InvitationRole",
+    "InvitationState",
     "Level",
     "Membership",
     "Notification",
     "Organisation",
+    "OrganisationState",
     "Outcome",
     "Sector",
     "StateChange",

@@ -175,6 +175,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         target=S.SUBMITTED,
         permission=transition_permission("labelling.submit_application"),
         conditions=[
+            conditions.organisation_confirmed,
             conditions.organisation_meets_eccp_minimums,
             conditions.self_assessment_complete,
         ],

@@ -69,8 +69,9 @@ class StateChange(models.Model):
         return str(dict(model._meta.get_field("state").flatchoices).get(value, value))
 
 
-#: How each state change reads in a history, for applications, labels, certificates and
-#: methodology versions alike.
+#: How each state change reads in a history, for applications, labels, certificates,
+#: methodology versions, organisations and invitations alike. A manager's removal is recorded
+#: on the organisation (its state unchanged), with the person removed as the reason.
 HISTORY_LABELS = {
     "create": _("Opened"),
     "submit": _("Submitted"),
@@ -107,6 +108,10 @@ HISTORY_LABELS = {
     # (labelling.privacy) and the removal of evidence files (assessments.services.retention).
     "erase_personal_data": _("Personal data erased"),
     "purge_evidence": _("Evidence files removed after the retention period"),
+    "confirm": _("Organisation confirmed"),
+    "remove_manager": _("Manager removed"),
+    "accept_invitation": _("Invitation accepted"),
+    "cancel_invitation": _("Invitation cancelled"),
 }
 
 #: Each transition as the action someone takes: the wording of its button, and how a refusal
@@ -142,6 +147,10 @@ ACTION_LABELS = {
     "fail": _("Record the rendering as failed"),
     "retry": _("Try again"),
     "publish": _("Publish the methodology version"),
+    "confirm": _("Confirm the organisation"),
+    "remove_manager": _("Remove the manager"),
+    "accept_invitation": _("Accept the invitation"),
+    "cancel_invitation": _("Cancel the invitation"),
 }
 
 #: How the processes that run transitions on their own are recorded (``run_transition``'s

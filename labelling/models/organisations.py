@@ -1,4 +1,9 @@
-"""Organisations: the cluster management organisations, their sectors and managers."""
+"""Organisations: the cluster management organisations, their sectors and managers.
+
+An organisation someone registered on their own (a cluster manager who signed up) is
+unconfirmed until the labelling secretariat confirms it; until then its applications cannot be
+submitted (``labelling.conditions.organisation_confirmed`` and ``labelling.rules``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from labelling.history import Versions
+from labelling.rules import transition_permission
 
 # ECCP validates a cluster profile only above these figures (public, see shared/domain.md).
 ECCP_MIN_MEMBERS = 15
@@ -42,8 +49,17 @@ nuts_code_validator = RegexValidator(
 )
 
 
-class Organisation(models.Model):
-    """A cluster management organisation: the applicant for a label."""
+class OrganisationState(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Waiting for the secretariat's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by the secretariat")
+
+
+class Organisation(FSMModelMixin, models.Model):
+    """A cluster management organisation: the applicant for a label.
+
+    ``state`` changes only through ``confirm`` (``labelling.services.organisation_confirm``);
+    profile changes save their own fields only, so they never write the state back.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=250)
@@ -85,6 +101,13 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name=_("managers"),
     )
+    state = FSMField(
+        _("confirmation"),
+        default=OrganisationState.UNCONFIRMED,
+        choices=OrganisationState.choices,
+        protected=True,
+        db_index=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     versions = Versions()
 
@@ -95,6 +118,19 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @transition(
+        field=state,
+        source=OrganisationState.UNCONFIRMED,
+        target=OrganisationState.CONFIRMED,
+        permission=transition_permission("labelling.confirm_organisation"),
+    )
+    def confirm(self) -> None:
+        """The secretariat knows the organisation and who manages it: it may apply."""
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == OrganisationState.CONFIRMED
 
     @property
     def member_count(self) -> int:

@@ -54,6 +54,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if can(request.user, "labelling.manage_effects")
             else None
         ),
+        "organisations_awaiting_confirmation": (
+            selectors.organisations_awaiting_confirmation().count()
+            if can(request.user, "labelling.confirm_organisation")
+            else None
+        ),
+        "can_invite": can(request.user, "labelling.invite_expert"),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "labelling/_application_list.html", context)

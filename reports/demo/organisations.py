@@ -66,6 +66,9 @@ class DemoOrganisation:
     sectors: tuple[str, ...]
     manager: str
     applications: tuple[DemoApplication, ...] = ()
+    #: The secretariat confirms the organisation its manager registered before any application
+    #: is walked; an unconfirmed one keeps its applications in draft.
+    confirmed: bool = True
 
     def profile(self) -> dict[str, object]:
         slug = self.name.lower().replace(" ", "-")
@@ -248,6 +251,21 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         "manager10@demo.test",
         # Decided 26 months ago: its label has expired and was not renewed.
         (DemoApplication(Level.BRONZE, S.CERTIFIED, months_ago=26),),
+    ),
+    DemoOrganisation(
+        "Silesian Hydrogen Valley Cluster",
+        "Stowarzyszenie Śląska Dolina Wodorowa",
+        "PL",
+        "PL22",
+        2021,
+        (24, 6, 3),
+        Decimal("1.5"),
+        ("energy",),
+        MANAGER_2,
+        # Registered by its manager, not yet confirmed: the secretariat's list shows it, and its
+        # draft waits for the confirmation to be submitted.
+        (DemoApplication(Level.BRONZE, S.DRAFT),),
+        confirmed=False,
     ),
     DemoOrganisation(
         "Grenoble Digital Health Cluster",

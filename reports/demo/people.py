@@ -20,6 +20,8 @@ EXPERT_FR = "expert2@demo.test"
 EXPERT_BE = "expert3@demo.test"
 SECRETARIAT = "secretariat@demo.test"
 SECRETARIAT_2 = "secretariat2@demo.test"
+#: Invited as an expert by the secretariat and yet to answer: the invitations page shows them.
+INVITED_EXPERT = "invited.expert@demo.test"
 
 
 @dataclass(frozen=True)

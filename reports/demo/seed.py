@@ -17,13 +17,14 @@ from assessments import services as assessment_services
 from assessments.models import ExpertProfile, MethodologyVersion
 from assessments.services.experts import conflict_in_force
 from labelling import services
-from labelling.models import Organisation, Sector, User
+from labelling.models import Invitation, InvitationRole, Organisation, Sector, User
 from reports.demo.organisations import ORGANISATIONS, SECTORS, DemoOrganisation
 from reports.demo.people import (
     CONFLICTS,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
     EXPERT_PROFILES,
+    INVITED_EXPERT,
     SECRETARIAT,
     SECRETARIAT_2,
     USERS,
@@ -61,6 +62,12 @@ def _ensure_expert_profile(
         profile.sectors.set([sectors[code] for code in spec.sectors])
 
 
+def _ensure_invitation(email: str, inviter: User) -> None:
+    """An expert's invitation, sent through the service if none was ever sent to ``email``."""
+    if not Invitation.objects.filter(email=email).exists():
+        services.invitation_create(email=email, role=InvitationRole.EXPERT, actor=inviter)
+
+
 def _ensure_conflict(expert: User, organisation_name: str, tie: str) -> None:
     """The expert's declared tie to the organisation, declared through the service if missing."""
     organisation = Organisation.objects.filter(name=organisation_name).first()
@@ -78,6 +85,9 @@ def _seed_organisation(
     organisation = services.organisation_create(
         actor=manager, sectors=[sectors[code] for code in spec.sectors], **spec.profile()
     )
+    if spec.confirmed:
+        # A manager's organisation applies once the secretariat has confirmed it.
+        services.organisation_confirm(organisation=organisation, actor=people[SECRETARIAT])
     for wanted in spec.applications:
         renews = organisation.labels.order_by("-valid_from").first() if wanted.renews else None
         crew = Crew(
@@ -123,9 +133,10 @@ class SeedReport:
 def seed_demo() -> SeedReport:
     """Create whatever of the demo data is missing; returns what was created and what existed.
 
-    Side effects: users, expert profiles, sectors, organisations, memberships, applications with
-    their assignments and state changes, declared conflicts of interest; after the commit, the
-    notifications of every state change.
+    Side effects: users, expert profiles, sectors, organisations (confirmed by the secretariat
+    but one), memberships, applications with their assignments and state changes, declared
+    conflicts of interest, an expert's invitation; after the commit, the notifications of every
+    state change and the invitation's mail.
     """
     report = SeedReport()
     if not MethodologyVersion.objects.filter(state="published").exists():
@@ -153,6 +164,7 @@ def seed_demo() -> SeedReport:
         report.organisations_created.append(spec.name)
     for email, organisation_name, tie in CONFLICTS:
         _ensure_conflict(people[email], organisation_name, tie)
+    _ensure_invitation(INVITED_EXPERT, people[SECRETARIAT])
     labels_expire()  # what the daily task would have done for the oldest label
     return report
 

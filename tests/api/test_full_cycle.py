@@ -62,7 +62,9 @@ def _action(client: APIClient, application_id: int, action: str, **body: str) ->
     return _post(client, reverse("api_application_action", args=[application_id, action]), body)
 
 
-def _register_and_apply(manager: APIClient) -> int:
+def _register_and_apply(manager: APIClient, secretariat: APIClient) -> int:
+    """The manager registers the organisation, the secretariat confirms it (without that it
+    could not submit), and the manager opens a GOLD application."""
     organisation = _post(
         manager,
         reverse("api_organisations"),
@@ -79,6 +81,9 @@ def _register_and_apply(manager: APIClient) -> int:
         },
         status=201,
     )
+    assert organisation["state"] == "unconfirmed"
+    confirmed = _post(secretariat, reverse("api_organisation_confirm", args=[organisation["id"]]))
+    assert confirmed["state"] == "confirmed"
     application = _post(
         manager,
         reverse("api_applications"),
@@ -172,8 +177,9 @@ def test_one_gold_cycle_runs_through_the_api_from_registration_to_verified_certi
     manager, secretariat = clients["manager"], clients["secretariat"]
     lead, second = clients["lead"], clients["second"]
 
-    # The manager registers the organisation, applies for GOLD, self-assesses and submits.
-    application_id = _register_and_apply(manager)
+    # The manager registers the organisation, which the secretariat confirms; the manager
+    # applies for GOLD, self-assesses and submits.
+    application_id = _register_and_apply(manager, secretariat)
     indicators = _top_values(manager, application_id)
     _self_assess(manager, application_id, indicators)
     assert _action(manager, application_id, "submit")["state"] == S.SUBMITTED

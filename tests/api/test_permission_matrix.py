@@ -36,7 +36,15 @@ from assessments.models import (
     MethodologyVersion,
 )
 from assessments.services.methodology import methodology_load
-from labelling.models import Application, Level, Membership, Organisation, Outcome, User
+from labelling.models import (
+    Application,
+    Level,
+    Membership,
+    Organisation,
+    OrganisationState,
+    Outcome,
+    User,
+)
 from labelling.models import ApplicationState as S
 from reports.models import Certificate, CertificateState, Label, LabelState
 from tests import factories
@@ -246,6 +254,13 @@ def organisation(body: dict | None = None) -> Build:
         return Target({"id": world.organisation(side).pk}, body)
 
     return build
+
+
+def unconfirmed_organisation(world: World, side: str) -> Target:
+    """The side's organisation, as registered by its manager: waiting for the confirmation."""
+    organisation = world.organisation(side)
+    Organisation.objects.filter(pk=organisation.pk).update(state=OrganisationState.UNCONFIRMED)
+    return Target({"id": organisation.pk})
 
 
 def profile(name: str = "Gamma Cluster") -> dict[str, Any]:
@@ -462,6 +477,12 @@ TABLE = [
         "/api/v1/organisations/{id}/",
         organisation({"website": "https://renamed.example.org"}),
         PROFILE,
+    ),
+    Row(
+        "POST",
+        "/api/v1/organisations/{id}/confirm/",
+        unconfirmed_organisation,
+        {**PROFILE, "manager": (403, 404)},
     ),
     # Applications: an organisation the caller may not see is no valid choice (400).
     Row("GET", "/api/v1/applications/", nothing, LIST),

@@ -7,12 +7,15 @@ which ``.ci/run`` does). Without it the browser tests are skipped, except under 
 fail: the pages must be proven in a browser there.
 """
 
+from __future__ import annotations
+
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
+from django.utils import translation
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from tests import factories
 
@@ -147,3 +150,94 @@ def screenshot(page: Page) -> Callable[[str], Path]:
         return path
 
     return save
+
+
+# --- People at their own browsers, in English and German (the journeys) ---------------------
+
+
+class Person:
+    """One person at their own browser: logs in, and checks each page visited in German."""
+
+    def __init__(self, context: BrowserContext, language: str, check_page: Callable) -> None:
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.language = language
+        self._check_page = check_page
+        self.page.on("load", lambda page: self._check_page(page))
+
+    def t(self, message: str, **values: object) -> str:
+        """``message`` as this person reads it."""
+        with translation.override(self.language):
+            text = translation.gettext(message)
+        return text % values if values else text
+
+    def screenshot(self, name: str) -> None:
+        """Saves the whole page as ``test-artifacts/screenshots/<name>.png``."""
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    def log_in(self, user, password: str = factories.PASSWORD) -> Person:
+        page = self.page
+        page.goto("/accounts/login/")
+        page.get_by_label(self.t("E-mail address")).fill(user.email)
+        page.get_by_label(self.t("Password")).fill(password)
+        page.locator("main").get_by_role("button", name=self.t("Log in")).click()
+        pass_second_factor(page)
+        expect(page.get_by_role("heading", name=self.t("Dashboard"), level=1)).to_be_visible()
+        return self
+
+    def act(self, action: str, reason: str = "") -> None:
+        """Runs one of the application page's actions (``data-action``), with its reason."""
+        form = self.page.locator("form.action", has=self.page.locator(f"[data-action={action}]"))
+        if reason:
+            form.locator("textarea").fill(reason)
+        form.locator(f"[data-action={action}]").click()
+        expect(self.page.locator(".messages")).to_be_visible()
+
+
+@pytest.fixture(params=["en", "de"])
+def language(request) -> str:
+    """The journeys that ask for it run in English and in German."""
+    return request.param
+
+
+@pytest.fixture
+def untranslated(language) -> Iterator[list[str]]:
+    """What pages showed in English when they should have been German (empty in English)."""
+    found: list[str] = []
+    yield found
+    assert not found, "Untranslated on German pages:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def person(
+    browser: Browser, browser_context_args, language, untranslated, policy_violations
+) -> Iterator[Callable[[object], Person]]:
+    """Opens a browser of its own for a person (``None``: someone without an account yet),
+    in the journey's language, and logs them in."""
+    contexts: list[BrowserContext] = []
+
+    def check(page: Page) -> None:
+        if language != "de":
+            return
+        from tests.i18n import untranslated_strings
+
+        for text in untranslated_strings(page.content()):
+            found_on = f"{page.url}: {text}"
+            if found_on not in untranslated:
+                untranslated.append(found_on)
+
+    def open_as(user) -> Person:
+        if user is not None:
+            user.language = language
+            user.save(update_fields=["language"])
+        locale = "de-DE" if language == "de" else "en-GB"
+        context = browser.new_context(**{**browser_context_args, "locale": locale})
+        watch_policy(context, policy_violations)
+        contexts.append(context)
+        someone = Person(context, language, check)
+        return someone.log_in(user) if user is not None else someone
+
+    yield open_as
+    for context in contexts:
+        context.close()

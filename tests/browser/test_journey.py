@@ -1,6 +1,7 @@
 """One labelling cycle across every role, in a real browser, in English and in German.
 
-The manager registers the organisation, applies for GOLD, fills in the self-assessment with
+The manager registers the organisation, which the secretariat confirms from its list of
+organisations waiting for it; the manager applies for GOLD, fills in the self-assessment with
 its evidence and submits; the secretariat screens and builds the expert team; both experts
 accept, score (differing on one indicator) and the lead settles the consensus; the secretariat
 proposes the decision and a second member confirms it; the certificate is issued; the manager
@@ -14,108 +15,22 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from labelling.models import Application, ApplicationState, Level, Outcome
 from reports.demo import demo_values, evidence_pdf
 from reports.models import Certificate
 from tests import factories
-from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, pass_second_factor, watch_policy
+from tests.browser.conftest import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ORGANISATION = "Rhine Photonics Cluster"
-
-
-class Person:
-    """One person at their own browser: logs in, and checks each page visited in German."""
-
-    def __init__(self, context: BrowserContext, language: str, check_page: Callable) -> None:
-        self.context = context
-        self.page = context.new_page()
-        self.page.set_default_timeout(TIMEOUT_MS)
-        self.language = language
-        self._check_page = check_page
-        self.page.on("load", lambda page: self._check_page(page))
-
-    def t(self, message: str, **values: object) -> str:
-        """``message`` as this person reads it."""
-        with translation.override(self.language):
-            text = translation.gettext(message)
-        return text % values if values else text
-
-    def screenshot(self, name: str) -> None:
-        """Saves the whole page as ``test-artifacts/screenshots/<name>.png``."""
-        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-    def log_in(self, user) -> Person:
-        page = self.page
-        page.goto("/accounts/login/")
-        page.get_by_label(self.t("E-mail address")).fill(user.email)
-        page.get_by_label(self.t("Password")).fill(factories.PASSWORD)
-        page.locator("main").get_by_role("button", name=self.t("Log in")).click()
-        pass_second_factor(page)
-        expect(page.get_by_role("heading", name=self.t("Dashboard"), level=1)).to_be_visible()
-        return self
-
-    def act(self, action: str, reason: str = "") -> None:
-        """Runs one of the application page's actions (``data-action``), with its reason."""
-        form = self.page.locator("form.action", has=self.page.locator(f"[data-action={action}]"))
-        if reason:
-            form.locator("textarea").fill(reason)
-        form.locator(f"[data-action={action}]").click()
-        expect(self.page.locator(".messages")).to_be_visible()
-
-
-@pytest.fixture(params=["en", "de"])
-def language(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def untranslated(language) -> Iterator[list[str]]:
-    """What pages showed in English when they should have been German (empty in English)."""
-    found: list[str] = []
-    yield found
-    assert not found, "Untranslated on German pages:\n" + "\n".join(found)
-
-
-@pytest.fixture
-def person(
-    browser: Browser, browser_context_args, language, untranslated, policy_violations
-) -> Iterator[Callable[[object], Person]]:
-    contexts: list[BrowserContext] = []
-
-    def check(page: Page) -> None:
-        if language != "de":
-            return
-        from tests.i18n import untranslated_strings
-
-        for text in untranslated_strings(page.content()):
-            found_on = f"{page.url}: {text}"
-            if found_on not in untranslated:
-                untranslated.append(found_on)
-
-    def open_as(user) -> Person:
-        if user is not None:
-            user.language = language
-            user.save(update_fields=["language"])
-        locale = "de-DE" if language == "de" else "en-GB"
-        context = browser.new_context(**{**browser_context_args, "locale": locale})
-        watch_policy(context, policy_violations)
-        contexts.append(context)
-        someone = Person(context, language, check)
-        return someone.log_in(user) if user is not None else someone
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _open_application(page: Page, application: Application) -> None:
@@ -223,6 +138,21 @@ def test_one_labelling_cycle_across_every_role(
     page.locator("main form").get_by_role("checkbox", name="Photonics").check()
     page.locator("main form button[type=submit]").last.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(ORGANISATION)
+    # Registered alone, it waits for the secretariat's confirmation before it can submit.
+    expect(page.locator("#unconfirmed")).to_contain_text(
+        manager_at.t("The labelling secretariat has not confirmed your organisation yet.")
+    )
+
+    # The secretariat confirms it from the list the dashboard links to.
+    office = person(secretariat)
+    office.page.locator("#awaiting-confirmation").click()
+    row = office.page.locator("tr", has=office.page.get_by_role("link", name=ORGANISATION))
+    row.get_by_role("button", name=office.t("Confirm")).click()
+    expect(office.page.locator(".messages")).to_be_visible()
+    expect(office.page.locator("tr", has_text=ORGANISATION)).to_have_count(0)
+
+    page.reload()
+    expect(page.locator("#unconfirmed")).to_have_count(0)
     page.locator("select[name=level]").select_option(Level.GOLD)
     page.get_by_role("button", name=manager_at.t("Start an application")).click()
     application = Application.objects.get(organisation__name=ORGANISATION)
@@ -234,7 +164,6 @@ def test_one_labelling_cycle_across_every_role(
     expect(page.locator(".state").first).to_have_text(manager_at.t("Submitted"))
 
     # The secretariat screens the application and builds the expert team.
-    office = person(secretariat)
     page = office.page
     _open_application(page, application)
     office.act("accept")

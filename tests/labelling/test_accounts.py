@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from labelling.models import Effect
+from labelling.models import Effect, User
 from labelling.rules import can
 from tests import factories
 
@@ -117,10 +117,105 @@ def test_the_secretariat_changing_an_address_in_the_admin_moves_the_log_in(admin
     ]
 
 
-def test_nobody_signs_up_alone_yet(client):
+# Signing up (cluster managers only)
+
+SIGN_UP = {
+    "full_name": "Greta Neumann",
+    "email": "greta@cluster.example.org",
+    "password1": NEW_PASSWORD,
+    "password2": NEW_PASSWORD,
+}
+
+
+def _sign_up(client: Client, django_capture_on_commit_callbacks, **changes: str):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("account_signup"), {**SIGN_UP, **changes})
+
+
+def _verification_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body)[1]
+
+
+def test_a_sign_up_makes_a_cluster_manager_and_nothing_more(
+    client, django_capture_on_commit_callbacks
+):
+    _sign_up(client, django_capture_on_commit_callbacks)
+
+    person = User.objects.get(email=SIGN_UP["email"])
+    assert person.full_name == "Greta Neumann"
+    roles = ["is_cluster_manager", "is_expert", "is_secretariat", "is_staff", "is_superuser"]
+    assert [name for name in roles if getattr(person, name)] == ["is_cluster_manager"]
+    assert list(person.organisations.all()) == []
+
+
+def test_a_signed_up_address_is_not_proved_yet_and_its_check_goes_through_the_outbox(
+    client, django_capture_on_commit_callbacks
+):
+    response = _sign_up(client, django_capture_on_commit_callbacks)
+
+    assert response.url == reverse("account_email_verification_sent")
+    assert not EmailAddress.objects.get(email=SIGN_UP["email"]).verified
+    assert "_auth_user_id" not in client.session
+    assert Effect.objects.get(task="labelling.send_account_mail").kwargs["to"] == [SIGN_UP["email"]]
+    assert [message.to for message in mail.outbox] == [[SIGN_UP["email"]]]
+
+
+def test_a_signed_up_manager_cannot_log_in_before_proving_the_address(
+    client, django_capture_on_commit_callbacks
+):
+    _sign_up(client, django_capture_on_commit_callbacks)
+
+    someone = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _log_in(someone, SIGN_UP["email"], NEW_PASSWORD)
+
+    assert response.url == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in someone.session
+
+
+def test_a_signed_up_manager_logs_in_after_following_the_link(
+    client, django_capture_on_commit_callbacks
+):
+    _sign_up(client, django_capture_on_commit_callbacks)
+    link = _verification_link(mail.outbox[0])
+
+    assert Client().get(link).status_code == 200  # a page with a button: no change on a GET
+    assert not EmailAddress.objects.get(email=SIGN_UP["email"]).verified
+    Client().post(link)
+    response = _log_in(Client(), SIGN_UP["email"], NEW_PASSWORD)
+
+    assert EmailAddress.objects.get(email=SIGN_UP["email"]).verified
+    assert response.url == reverse("dashboard")
+
+
+def test_a_sign_up_is_read_in_the_language_it_was_made_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), SIGN_UP, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert User.objects.get(email=SIGN_UP["email"]).language == "de"
+
+
+def test_a_sign_up_without_a_name_is_refused(client, django_capture_on_commit_callbacks):
+    response = _sign_up(client, django_capture_on_commit_callbacks, full_name="")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["full_name"]
+    assert not User.objects.filter(email=SIGN_UP["email"]).exists()
+
+
+def test_the_log_in_page_offers_the_sign_up(client, db):
+    assert reverse("account_signup") in client.get(reverse("account_login")).content.decode()
+
+
+def test_nobody_signs_up_when_the_sign_up_is_closed(client, settings):
+    settings.SIGNUP_OPEN = False
+
     response = client.get(reverse("account_signup"))
 
     assert "signup_closed" in response.templates[0].name
+    assert reverse("account_signup") not in client.get(reverse("account_login")).content.decode()
 
 
 @pytest.mark.parametrize(
