@@ -210,3 +210,27 @@ def test_a_secretariat_member_enrols_a_second_factor_before_deciding(
     page.locator("select[name=outcome]").select_option(Outcome.BRONZE)
     member_at.act("propose_decision")
     expect(page.locator(".state").first).to_have_text(member_at.t("Decision proposed"))
+
+
+ACCOUNT_PAGES = [
+    "/accounts/password/change/",
+    "/accounts/email/",
+    "/accounts/2fa/",
+    "/dashboard/",
+    "/invitations/",
+]
+
+
+def test_account_pages_fit_a_phone_screen(person):
+    """At 390 px nothing scrolls sideways: the log-in pages, then a secretariat member's."""
+    visitor = person(None)
+    visitor.page.set_viewport_size({"width": 390, "height": 800})
+    for path in ["/accounts/login/", "/accounts/password/reset/", "/accounts/signup/"]:
+        visitor.page.goto(path)
+        assert visitor.page.evaluate("document.documentElement.scrollWidth") == 390, path
+
+    member = person(factories.SecretariatFactory(second_factor=False))
+    member.page.set_viewport_size({"width": 390, "height": 800})
+    for path in ACCOUNT_PAGES:
+        member.page.goto(path)
+        assert member.page.evaluate("document.documentElement.scrollWidth") == 390, path
