@@ -54,6 +54,8 @@ from labelling.models import (
     Application,
     ApplicationState,
     Effect,
+    Invitation,
+    InvitationRole,
     Level,
     Organisation,
     User,
@@ -68,6 +70,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 #: (tests/api/test_schema_fuzzing.py).
 SKIPPED = ("admin/", "api/")
 URLENCODED = "application/x-www-form-urlencoded"
+#: The key in the link of the invitation the walker opens.
+INVITATION_KEY = "form-fuzzing-invitation"
 #: Random examples per kind of form, on top of the sweep.
 MAX_EXAMPLES = 8
 #: Each field of a form is set to each of these in turn, the others left as the page gives
@@ -296,8 +300,8 @@ def arguments() -> dict[str, list[dict[str, object]]]:
     return {
         "applications": applications,
         "organisations": [
-            {"pk": pk, "organisation_pk": pk}
-            for pk in Organisation.objects.values_list("pk", flat=True)
+            {"pk": pk, "organisation_pk": pk, "user_pk": user_pk}
+            for pk, user_pk in Organisation.objects.values_list("pk", "managers").distinct()
         ],
         "assignments": [
             {"pk": a.pk, "indicator_pk": a.application.methodology.indicators.first().pk}
@@ -310,6 +314,8 @@ def arguments() -> dict[str, list[dict[str, object]]]:
         "account": [{"pk": token.pk} for token in ApiToken.objects.order_by("pk")[:1]],
         # allauth's links from its mails: a key that is no longer valid shows its page too.
         "accounts": [{"key": "expired-key", "uidb36": "1"}],
+        "invitations": [{"pk": pk} for pk in Invitation.objects.values_list("pk", flat=True)],
+        "invitation": [{"key": INVITATION_KEY}],
     }
 
 
@@ -543,7 +549,7 @@ def demo_people(db, no_rendering) -> dict[str, User | None]:
     # draft, and a SILVER draft with an improvement area.
     manager = people["manager"]
     services.api_token_create(user=manager, name="Form fuzzing")
-    draft = Application.objects.get(state=ApplicationState.DRAFT)
+    draft = Application.objects.get(state=ApplicationState.DRAFT, organisation__managers=manager)
     assessment_services.evidence_upload(
         application=draft,
         actor=manager,
@@ -572,4 +578,10 @@ def demo_people(db, no_rendering) -> dict[str, User | None]:
         text="Who signed the letters of commitment?",
         due_date=timezone.localdate() + datetime.timedelta(days=14),
     )
+    # An invitation whose link the walker knows (only its key's hash is ever stored).
+    invitation = services.invitation_create(
+        email="invited@example.org", role=InvitationRole.EXPERT, actor=people["secretariat"]
+    )
+    invitation.key_hash = Invitation.hash_key(INVITATION_KEY)
+    invitation.save(update_fields=["key_hash"])
     return people
