@@ -35,6 +35,8 @@ def sweep_effects() -> int:
 @shared_task(
     name="labelling.send_account_mail",
     label=_("E-mail about an account (address check, password reset)"),
+    # Its arguments hold the message's link; the outbox forgets them once it is delivered.
+    forget_arguments=True,
     **MAIL_RETRY,
 )
 def send_account_mail(*, subject: str, body: str, html: str, to: list[str]) -> int:

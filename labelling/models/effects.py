@@ -56,8 +56,12 @@ class Effect(models.Model):
     def description(self) -> str:
         """What the follow-up does, in words: its task's ``label`` (given where the task is
         declared, ``@shared_task(label=...)``), else the task's name."""
-        task = current_app.tasks.get(self.task)
-        return str(getattr(task, "label", None) or self.task)
+        return str(getattr(self._task, "label", None) or self.task)
+
+    @property
+    def _task(self):
+        """The Celery task this follow-up runs (``None`` if no worker code declares it)."""
+        return current_app.tasks.get(self.task)
 
     @transition(field=state, source=[E.PENDING, E.DISPATCHED], target=E.DISPATCHED)
     def dispatch(self) -> None:
@@ -73,6 +77,9 @@ class Effect(models.Model):
     def complete(self) -> None:
         self.finished_at = timezone.now()
         self.last_error = ""
+        if getattr(self._task, "forget_arguments", False):
+            # A delivered message's secret (a password reset link) is kept nowhere after it.
+            self.kwargs = {}
 
     @transition(field=state, source=[E.PENDING, E.DISPATCHED], target=E.FAILED)
     def fail(self, error: str) -> None:
