@@ -13,8 +13,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from labelling import services
 from labelling.accounts import follow_changed_address
+from labelling.admin_actions import act_on_each
 from labelling.admin_privacy import ErasePersonalDataAdmin
-from labelling.exceptions import ActionForbidden, ServiceError
+from labelling.exceptions import ActionForbidden
 from labelling.history import ADMIN_EDIT
 from labelling.models import (
     DECIDED_STATES,
@@ -145,21 +146,19 @@ class OrganisationAdmin(RecordedAdmin):
 
     @admin.action(description=_("Confirm the selected organisations"))
     def confirm(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
-        confirmed = 0
-        for organisation in queryset.filter(state=OrganisationState.UNCONFIRMED):
-            try:
-                services.organisation_confirm(organisation=organisation, actor=request.user)
-            except ServiceError as exc:
-                self.message_user(request, f"{organisation}: {exc}", messages.ERROR)
-                continue
-            confirmed += 1
-        self.message_user(
+        act_on_each(
+            self,
             request,
-            ngettext(
-                "%(count)d organisation confirmed.", "%(count)d organisations confirmed.", confirmed
-            )
-            % {"count": confirmed},
-            messages.SUCCESS,
+            queryset.filter(state=OrganisationState.UNCONFIRMED),
+            lambda organisation: services.organisation_confirm(
+                organisation=organisation, actor=request.user
+            ),
+            lambda count: (
+                ngettext(
+                    "%(count)d organisation confirmed.", "%(count)d organisations confirmed.", count
+                )
+                % {"count": count}
+            ),
         )
 
 
@@ -312,19 +311,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        revoked = 0
-        for token in queryset.filter(revoked_at__isnull=True):
-            try:
-                services.api_token_revoke(token=token, actor=request.user)
-            except ActionForbidden as exc:
-                self.message_user(request, f"{token}: {exc}", messages.ERROR)
-                continue
-            revoked += 1
-        self.message_user(
+        act_on_each(
+            self,
             request,
-            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
-            % {"count": revoked},
-            messages.SUCCESS,
+            queryset.filter(revoked_at__isnull=True),
+            lambda token: services.api_token_revoke(token=token, actor=request.user),
+            lambda count: (
+                ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+                % {"count": count}
+            ),
+            refusals=ActionForbidden,
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

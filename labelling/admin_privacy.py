@@ -8,7 +8,7 @@ action that erases the selected people's personal data, after a page that asks f
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from labelling.exceptions import ServiceError
+from labelling.admin_actions import act_on_each
 from labelling.privacy import erase_person
 from labelling.rules import can
 
@@ -68,21 +68,17 @@ class ErasePersonalDataAdmin:
         )
 
     def _erase(self, request: HttpRequest, queryset: QuerySet, reason: str) -> None:
-        erased = 0
-        for person in queryset:
-            try:
-                erase_person(actor=request.user, person=person, reason=reason)
-            except ServiceError as refusal:
-                self.message_user(request, f"{person}: {refusal}", messages.ERROR)
-                continue
-            erased += 1
-        self.message_user(
+        act_on_each(
+            self,
             request,
-            ngettext(
-                "The personal data of %(count)d person was erased.",
-                "The personal data of %(count)d people was erased.",
-                erased,
-            )
-            % {"count": erased},
-            messages.SUCCESS,
+            queryset,
+            lambda person: erase_person(actor=request.user, person=person, reason=reason),
+            lambda count: (
+                ngettext(
+                    "The personal data of %(count)d person was erased.",
+                    "The personal data of %(count)d people was erased.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )

@@ -297,3 +297,17 @@ def test_the_migration_confirms_every_organisation_that_existed():
         MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
 
     assert Organisation.objects.get(name="Known Cluster").state == OrganisationState.CONFIRMED
+
+
+def test_the_admin_confirms_the_selected_unconfirmed_organisations(client, unconfirmed):
+    member = factories.SecretariatFactory(is_superuser=True)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("admin:labelling_organisation_changelist"),
+        {"action": "confirm", "_selected_action": [unconfirmed.pk]},
+        follow=True,
+    )
+
+    assert Organisation.objects.get(pk=unconfirmed.pk).state == OrganisationState.CONFIRMED
+    assert "1 organisation confirmed." in [str(m) for m in response.context["messages"]]
