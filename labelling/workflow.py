@@ -7,6 +7,7 @@ notifications for after the commit. Any refusal leaves the object and the record
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -71,12 +72,7 @@ def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):
             if getattr(c, "also_in_the_rules", False) and not c(obj)
         ]
         if blocking:
-            raise TransitionRefused(
-                _("“%(action)s” is not possible yet.") % {"action": transition_label(name)},
-                current_state=source,
-                allowed=available_transitions(obj),
-                details=[line for c in blocking for line in unmet_details(obj, c)],
-            )
+            raise _not_possible_yet(obj, name, source, blocking)
         # A transition may say who may run it, so that a refusal explains the rule.
         rule = fsm_transition.custom.get("who_may")
         raise ActionForbidden(
@@ -85,6 +81,18 @@ def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):
             details=[str(rule)] if rule else (),
         )
     return fsm_transition
+
+
+def _not_possible_yet(
+    obj: models.Model, name: str, source: str, unmet: list[Callable]
+) -> TransitionRefused:
+    """The refusal of transition ``name`` for its ``unmet`` conditions, each explained."""
+    return TransitionRefused(
+        _("“%(action)s” is not possible yet.") % {"action": transition_label(name)},
+        current_state=source,
+        allowed=available_transitions(obj),
+        details=[line for condition in unmet for line in unmet_details(obj, condition)],
+    )
 
 
 def run_transition(
@@ -114,12 +122,7 @@ def run_transition(
     source = obj.state
     unmet = [c for c in fsm_transition.conditions if not c(obj)]
     if unmet:
-        raise TransitionRefused(
-            _("“%(action)s” is not possible yet.") % {"action": transition_label(name)},
-            current_state=source,
-            allowed=available_transitions(obj),
-            details=[line for c in unmet for line in unmet_details(obj, c)],
-        )
+        raise _not_possible_yet(obj, name, source, unmet)
     reason = (reason or "").strip()
     if fsm_transition.custom.get("reason_required") and not reason:
         raise InvalidInput(
