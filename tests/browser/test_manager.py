@@ -20,6 +20,8 @@ def test_manager_saves_a_self_assessment_value(
     expect(page).to_have_url(re.compile(rf"/applications/{application.pk}/$"))
     page.get_by_role("link", name="Self-assessment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Self-assessment")
+    # htmx takes up the fields once the page has loaded; a change before that saves nothing.
+    page.wait_for_load_state("load")
 
     field = page.get_by_label("Value for STR-1")
     field.fill("42")
