@@ -257,6 +257,25 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 # (assessments/services/retention.py; never before the appeal window ends); the records stay.
 EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=3 * 365)
 
+# Scheme settings for the work's due dates (labelling.models.Deadline): days from the moment the
+# work becomes due; the secretariat may move one case's date. Reminders go this many days
+# before and after the due date, at most REMINDER_LIMIT per deadline; then the deadline is
+# escalated to the secretariat.
+DEADLINE_DAYS = {
+    "respond": env.int("DEADLINE_RESPOND_DAYS", default=5),
+    "score": env.int("DEADLINE_SCORE_DAYS", default=21),
+    "answer": env.int("DEADLINE_ANSWER_DAYS", default=10),
+    "complete": env.int("DEADLINE_COMPLETE_DAYS", default=30),
+    "consensus": env.int("DEADLINE_CONSENSUS_DAYS", default=10),
+    "decide": env.int("DEADLINE_DECIDE_DAYS", default=14),
+}
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[3])
+REMINDER_DAYS_AFTER = env.list("REMINDER_DAYS_AFTER", cast=int, default=[1, 7])
+REMINDER_LIMIT = env.int("REMINDER_LIMIT", default=3)
+# Reports and decision letters call the experts "Expert A", "Expert B" unless the scheme names
+# them.
+REPORT_NAMES_EXPERTS = env.bool("REPORT_NAMES_EXPERTS", default=False)
+
 # PAdES signing of certificates and reports (reports/pdf/signing.py): PEM or DER files. Unset,
 # a self-signed development key is generated once under VAR_DIR/signing; production requires them.
 CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="")

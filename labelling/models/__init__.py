@@ -43,6 +43,7 @@ from labelling.models.notifications import Notification
 from labelling.models.api_tokens import ApiToken
 from labelling.models.effects import Effect, EffectState
 from labelling.models.invitations import Invitation, InvitationRole, InvitationState
+from labelling.models.deadlines import Deadline, DeadlineKind, Notice, Reminder
 # isort: on
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     "ApiToken",
     "Application",
     "ApplicationState",
+    "Deadline",
+    "DeadlineKind",
     "Effect",
     "EffectState",
     "Invitation",
@@ -70,10 +73,12 @@ __all__ = [
     "InvitationState",
     "Level",
     "Membership",
+    "Notice",
     "Notification",
     "Organisation",
     "OrganisationState",
     "Outcome",
+    "Reminder",
     "Sector",
     "StateChange",
     "User",
