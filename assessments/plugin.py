@@ -6,6 +6,8 @@ importing this app; ``AssessmentsConfig.ready()`` calls ``install()`` once.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -28,7 +30,7 @@ from assessments.services.methodology import current_methodology
 from assessments.services.scoring import consensus_gaps
 from assessments.services.selfassessment import self_assessment_gaps
 from labelling import extensions
-from labelling.models import Application, ApplicationState, Outcome, User
+from labelling.models import Application, ApplicationState, DeadlineKind, Outcome, User
 from labelling.rules import can
 
 ACTIVE = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
@@ -73,6 +75,41 @@ def expert_part(user: User, application: Application) -> extensions.ExpertPart |
                 lead=assignment.role == AssignmentRole.LEAD,
             )
     return None
+
+
+def expert_work(application: Application) -> list[extensions.Work]:
+    """The assessment's work due now: experts answering their invitation, scoring, the lead
+    expert's consensus, and the managers' answers to open questions (due when the expert said)."""
+    work: list[extensions.Work] = []
+    state = application.state
+    for assignment in _active_assignments(application):
+        if (
+            state == ApplicationState.EXPERTS_ASSIGNED
+            and assignment.status == AssignmentStatus.INVITED
+        ):
+            work.append(extensions.Work(DeadlineKind.RESPOND, assignment.expert, assignment))
+        accepted = assignment.status == AssignmentStatus.ACCEPTED
+        if (
+            state == ApplicationState.IN_ASSESSMENT
+            and accepted
+            and not assignment.scores_submitted_at
+        ):
+            work.append(extensions.Work(DeadlineKind.SCORE, assignment.expert, assignment))
+        if (
+            state == ApplicationState.CONSENSUS
+            and accepted
+            and assignment.role == AssignmentRole.LEAD
+        ):
+            work.append(extensions.Work(DeadlineKind.CONSENSUS, assignment.expert, assignment))
+    if state in (ApplicationState.IN_ASSESSMENT, ApplicationState.CONSENSUS):
+        for question in application.questions.filter(answered_at__isnull=True):
+            # Due at the end of the day the expert gave.
+            end_of_day = datetime.datetime.combine(
+                question.due_date + datetime.timedelta(days=1), datetime.time.min
+            )
+            due = timezone.make_aware(end_of_day) - datetime.timedelta(microseconds=1)
+            work.append(extensions.Work(DeadlineKind.ANSWER, None, question, due))
+    return work
 
 
 def has_assessed(user: User, application: Application) -> bool:
@@ -180,6 +217,7 @@ def install() -> None:
     extensions.consensus_gaps.provide(consensus_gaps)
     extensions.expert_part.provide(expert_part)
     extensions.has_assessed.provide(has_assessed)
+    extensions.expert_work.provide(expert_work)
     extensions.assigned_applications.provide(assigned_applications)
     extensions.application_experts.provide(application_experts)
     extensions.current_methodology.provide(current_methodology)

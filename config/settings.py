@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "labelling.accounts.second_factor_context",
                 "labelling.accounts.signup_context",
+                "labelling.queue.unread_notices_context",
             ],
         },
     },
@@ -323,6 +324,8 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox: follow-ups the broker could not take at their commit go out within a minute.
     "sweep-effects": {"task": "labelling.sweep_effects", "schedule": 30},
     "expire-labels": {"task": "reports.expire_labels", "schedule": 6 * 3600},
+    # Due dates: reminders before and after, then escalation (labelling.deadlines).
+    "send-reminders": {"task": "labelling.send_reminders", "schedule": 3600},
     "send-expiry-reminders": {"task": "reports.send_expiry_reminders", "schedule": 6 * 3600},
     "requeue-stalled-certificates": {
         "task": "reports.requeue_stalled_certificates",

@@ -12,6 +12,7 @@ from labelling.views import (
     invitations,
     organisations,
     privacy,
+    queue,
 )
 
 admin.site.login_form = AdminLoginForm
@@ -35,6 +36,9 @@ urlpatterns = [
     # Log-in, log-out, password reset and change, e-mail addresses, second factor (allauth).
     path("accounts/", include("allauth.urls")),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("waiting-for-me/", queue.work_queue, name="work_queue"),
+    path("notices/", queue.notice_list, name="notice_list"),
+    path("notices/read/", queue.notices_mark_read, name="notices_mark_read"),
     path("account/tokens/", account.api_token_list, name="api_tokens"),
     path("account/my-data/", privacy.personal_data_download, name="personal_data_download"),
     path("follow-ups/", effects.effect_list, name="effect_list"),

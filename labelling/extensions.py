@@ -14,6 +14,7 @@ slot nobody filled fails loudly: a system check at start-up (``labelling.E001``)
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -73,6 +74,18 @@ class ExpertPart:
     lead: bool
 
 
+@dataclass(frozen=True)
+class Work:
+    """A piece of work due on an application now (``labelling.deadlines``): what
+    (a ``DeadlineKind``), from whom (``None``: the managers or the secretariat, by kind),
+    about which row, and its own due date where it has one (a question's)."""
+
+    kind: str
+    assignee: User | None = None
+    subject: Model | None = None
+    due_at: datetime.datetime | None = None
+
+
 # --- Facts the transition conditions need (labelling.conditions) ----------------------------
 self_assessment_gaps: Slot[Callable[[Application], list[str]]] = Slot(
     "self_assessment_gaps", "what keeps the self-assessment from being complete, one line each"
@@ -88,6 +101,11 @@ all_assessments_submitted: Slot[Callable[[Application], bool]] = Slot(
 )
 consensus_gaps: Slot[Callable[[Application], list[str]]] = Slot(
     "consensus_gaps", "the indicators without an agreed value, one line each"
+)
+
+expert_work: Slot[Callable[[Application], list[Work]]] = Slot(
+    "expert_work",
+    "the experts' and managers' assessment work due now (answers, scorings, consensus)",
 )
 
 # --- Experts, for permissions, lists and notifications (labelling.rules, .notifications) ---

@@ -6,7 +6,16 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from labelling.models import Application, InvitationRole, Level, Organisation, Outcome, User
+from labelling.filters import COUNTRY_CHOICES
+from labelling.models import (
+    Application,
+    ApplicationState,
+    InvitationRole,
+    Level,
+    Organisation,
+    Outcome,
+    User,
+)
 
 
 def bounded_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
@@ -180,3 +189,36 @@ class AdminLoginForm(AdminAuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _bound_username(self.fields["username"])
+
+
+class QueueFilterForm(forms.Form):
+    """The filters and order of the "waiting for me" queue (``labelling.queue``)."""
+
+    SORTS = [
+        ("due", _("Due date, soonest first")),
+        ("-due", _("Due date, latest first")),
+        ("days", _("Days in state, longest first")),
+        ("organisation", _("Organisation")),
+    ]
+
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *ApplicationState.choices]
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("All")), *Level.choices]
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    expert = forms.ModelChoiceField(
+        label=_("Expert"),
+        required=False,
+        queryset=User.objects.filter(is_expert=True),
+        empty_label=_("All"),
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+    done = forms.BooleanField(label=_("Show what is done too"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All")), *COUNTRY_CHOICES]
+        if not user.is_secretariat:
+            del self.fields["expert"]

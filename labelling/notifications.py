@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from labelling import extensions
-from labelling.models import Application, Notification, Organisation, StateChange, User
+from labelling.models import (
+    Application,
+    Notice,
+    Notification,
+    Organisation,
+    StateChange,
+    User,
+)
 
 MANAGERS, EXPERTS, SECRETARIAT = "managers", "experts", "secretariat"
 
@@ -176,6 +183,15 @@ def deliver_notifications(change: StateChange) -> int:
             if pending is None:
                 continue
             subject, body = render_notification(change, recipient)
+            # The same news in the site (the header counts it), written with the e-mail so a
+            # failed send leaves neither.
+            concern = _concern_of(change)
+            Notice.objects.create(
+                recipient=recipient,
+                text=subject[:500],
+                url=concern.url[:500],
+                application=concern.application,
+            )
             EmailMessage(subject, body, to=[recipient.email]).send()
             pending.subject = subject[:255]
             pending.sent_at = timezone.now()

@@ -156,6 +156,8 @@ rules.add_perm("labelling.view_history", can_view_application)
 rules.add_perm("labelling.view_statistics", is_secretariat)
 # The follow-ups (e-mails, renderings) that failed, and sending them again.
 rules.add_perm("labelling.manage_effects", is_secretariat)
+# Due dates of one case, and reminders sent by hand (labelling.deadlines).
+rules.add_perm("labelling.change_deadline", is_secretariat)
 # Erasing a person's personal data (labelling.privacy): irreversible, so with a second factor.
 rules.add_perm("labelling.erase_person", is_secretariat & has_second_factor)
 

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext_lazy as _
 
-from labelling import dispatch, services
+from labelling import deadlines, dispatch, services
 from labelling.dispatch import MAIL_RETRY
 from labelling.models import StateChange
 from labelling.notifications import deliver_notifications
@@ -53,3 +53,19 @@ def send_invitation(*, invitation_id: int, sending: int) -> int:
     """An invitation's mail, with a key made now (never stored, only its hash); safe to run
     twice: a mail already sent, or superseded by a later one, is not sent again."""
     return services.invitation_mail(invitation_id=invitation_id, sending=sending)
+
+
+@shared_task(
+    name="labelling.send_deadline_mail",
+    label=_("E-mail reminding of a due date, or escalating an overdue one"),
+    **MAIL_RETRY,
+)
+def send_deadline_mail(*, reminder_id: int, recipient_id: int) -> int:
+    """One person's e-mail about a reminder or escalation; written once per person."""
+    return deadlines.deliver_deadline_mail(reminder_id=reminder_id, recipient_id=recipient_id)
+
+
+@shared_task(name="labelling.send_reminders")
+def send_reminders() -> int:
+    """Periodic (hourly): reminders before and after due dates, then escalation."""
+    return deadlines.send_reminders()

@@ -15,10 +15,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from labelling import dispatch
+from labelling import deadlines, dispatch
 from labelling.conditions import unmet_details
 from labelling.exceptions import ActionForbidden, InvalidInput, StaleState, TransitionRefused
-from labelling.models import ACTION_LABELS, StateChange
+from labelling.models import ACTION_LABELS, Application, StateChange
 
 if TYPE_CHECKING:
     from labelling.models import User
@@ -163,6 +163,8 @@ def run_transition(
             actor_label=actor.email if actor is not None else f"system: {system_label}",
             reason=reason,
         )
+        if isinstance(obj, Application):
+            deadlines.follow(obj)
         if notify:
             dispatch.enqueue(
                 "labelling.send_transition_notifications",

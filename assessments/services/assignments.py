@@ -12,6 +12,7 @@ from assessments.models import Assignment, AssignmentRole, AssignmentStatus
 from assessments.services.decision import recommendation_compute
 from assessments.services.experts import conflict_in_force, expert_eligibility
 from assessments.services.scoring import consensus_prefill_agreed, scoring_gaps
+from labelling import deadlines
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import Application, ApplicationState, StateChange, User
 from labelling.rules import can
@@ -113,6 +114,7 @@ def assignment_accept(
     application = Application.objects.get(pk=assignment.application_id)
     if can_proceed(application.start_assessment):
         run_transition(application, "start_assessment", actor=actor)
+    deadlines.follow(application)
     return assignment
 
 
@@ -167,6 +169,7 @@ def assessment_submit(*, assignment: Assignment, actor: User) -> Assignment:
         ).expert
         # Agreed values are recorded in the lead expert's name: the consensus is theirs.
         consensus_prefill_agreed(application, lead)
+    deadlines.follow(application)
     return assignment
 
 

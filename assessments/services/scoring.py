@@ -22,7 +22,7 @@ from assessments.models import (
 )
 from assessments.services.selfassessment import required_indicators
 from assessments.values import clean_value
-from labelling import dispatch
+from labelling import deadlines, dispatch
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import Application, ApplicationState, User
 from labelling.rules import can
@@ -177,6 +177,7 @@ def question_ask(
         due_date=due_date,
     )
     _queue_question_mail(question, "asked")
+    deadlines.follow(application)
     return question
 
 
@@ -204,6 +205,7 @@ def question_answer(
         raise TransitionRefused(_("This question has already been answered."))
     question.refresh_from_db()
     _queue_question_mail(question, "answered")
+    deadlines.follow(application)
     return question
 
 
