@@ -19,7 +19,7 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from labelling.models import (
 )
 from labelling.notifications import application_url, render_mail
 from labelling.rules import can
+from labelling.workflow import AFTER_TRANSITION, record_event
 
 S = ApplicationState
 K = DeadlineKind
@@ -111,6 +112,14 @@ def follow(application: Application) -> None:
         )
 
 
+def _after_transition(obj: models.Model) -> None:
+    if isinstance(obj, Application):
+        follow(obj)
+
+
+AFTER_TRANSITION.append(_after_transition)
+
+
 def move_due_date(
     *, deadline: Deadline, actor: User, due_at: datetime.datetime, reason: str
 ) -> Deadline:
@@ -132,6 +141,17 @@ def move_due_date(
         deadline.save(update_fields=["due_at"])
         # Reminders count from the new date: those sent for the old one stay on record.
         _retire_automatic_reminders(deadline)
+        record_event(
+            deadline.application,
+            "move_due_date",
+            actor=actor,
+            reason=_("%(what)s: due %(date)s. %(reason)s")
+            % {
+                "what": deadline.get_kind_display(),
+                "date": timezone.localtime(due_at).strftime("%Y-%m-%d"),
+                "reason": reason,
+            },
+        )
     return deadline
 
 
@@ -266,7 +286,11 @@ def send_reminder_now(*, deadline: Deadline, by: User) -> Reminder:
         raise InvalidInput(_("This work is done; there is nothing to remind anyone of."))
     now = timezone.now()
     kind = f"{MANUAL}-{now:%Y%m%d%H%M%S%f}"
-    _write_reminder(deadline, kind, now, by=by)
+    with transaction.atomic():
+        _write_reminder(deadline, kind, now, by=by)
+        record_event(
+            deadline.application, "send_reminder", actor=by, reason=deadline.get_kind_display()
+        )
     return Reminder.objects.get(deadline=deadline, kind=kind)
 
 

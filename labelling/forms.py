@@ -222,3 +222,12 @@ class QueueFilterForm(forms.Form):
         self.fields["country"].choices = [("", _("All")), *COUNTRY_CHOICES]
         if not user.is_secretariat:
             del self.fields["expert"]
+
+
+class DeadlineMoveForm(forms.Form):
+    """Another due date for one case's work, and why."""
+
+    due_date = forms.DateField(
+        label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Why does the date change?"), max_length=1000)

@@ -15,13 +15,18 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from labelling import deadlines, dispatch
+from labelling import dispatch
 from labelling.conditions import unmet_details
 from labelling.exceptions import ActionForbidden, InvalidInput, StaleState, TransitionRefused
-from labelling.models import ACTION_LABELS, Application, StateChange
+from labelling.models import ACTION_LABELS, StateChange
 
 if TYPE_CHECKING:
     from labelling.models import User
+
+
+#: What runs in the transition's transaction after it is recorded, for any object
+#: (``labelling.deadlines`` registers the due dates of an application's work).
+AFTER_TRANSITION: list[Callable[[models.Model], None]] = []
 
 
 def _state_label(obj: models.Model, state: str) -> str:
@@ -163,8 +168,8 @@ def run_transition(
             actor_label=actor.email if actor is not None else f"system: {system_label}",
             reason=reason,
         )
-        if isinstance(obj, Application):
-            deadlines.follow(obj)
+        for follow_up in AFTER_TRANSITION:
+            follow_up(obj)
         if notify:
             dispatch.enqueue(
                 "labelling.send_transition_notifications",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from labelling import dispatch
 from labelling.exceptions import TransitionRefused
-from labelling.models import Application, ApplicationState, StateChange, User
+from labelling.models import OPEN_STATES, Application, ApplicationState, StateChange, User
 from labelling.workflow import record_creation, run_transition
 from reports.models import (
     REMINDERS,
@@ -342,6 +342,9 @@ def labels_send_reminders() -> int:
             valid_until__gte=today,
             valid_until__lte=today + timedelta(days=days),
             **{f"{field}__isnull": True},
+        ).exclude(
+            # A renewal under way is the answer to the reminder: no need to press for it.
+            renewals__state__in=OPEN_STATES
         )
         if index + 1 < len(REMINDERS):
             # Too late for this one: the next, closer reminder is due instead.

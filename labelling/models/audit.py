@@ -74,6 +74,8 @@ class StateChange(models.Model):
 #: on the organisation (its state unchanged), with the person removed as the reason.
 HISTORY_LABELS = {
     "create": _("Opened"),
+    "move_due_date": _("Due date changed"),
+    "send_reminder": _("Reminder sent by the secretariat"),
     "submit": _("Submitted"),
     "return_for_completion": _("Returned for completion"),
     "reject": _("Rejected as ineligible"),

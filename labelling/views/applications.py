@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from labelling import extensions, selectors, services
-from labelling.forms import ApplicationCreateForm, TransitionForm
-from labelling.models import ACTION_LABELS, Application
+from labelling import deadlines, extensions, selectors, services
+from labelling.forms import ApplicationCreateForm, DeadlineMoveForm, TransitionForm
+from labelling.models import ACTION_LABELS, Application, Deadline
+from labelling.rules import can
 from labelling.workflow import user_transitions
 
 # Each action a person can start from an application page, and the service that does it.
@@ -111,6 +115,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "history": selectors.application_timeline(application=application),
+            "deadlines": application.deadlines.select_related("assignee")
+            .prefetch_related("reminders")
+            .order_by(F("done_at").desc(nulls_first=True), "due_at"),
+            "can_change_deadlines": can(request.user, "labelling.change_deadline", application),
+            "deadline_form": DeadlineMoveForm(),
             "actions": actions,
             # The proposal starts from what the rules recommend.
             "form": TransitionForm(
@@ -138,3 +147,37 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     perform(application, request.user, data)
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("application_detail", pk=application.pk)
+
+
+def _deadline_of(request: HttpRequest, pk: int) -> Deadline:
+    """The deadline, if the person may see its application (else 404)."""
+    deadline = get_object_or_404(Deadline.objects.select_related("application"), pk=pk)
+    selectors.application_get(user=request.user, pk=deadline.application_id)
+    return deadline
+
+
+@login_required
+@require_POST
+def deadline_move(request: HttpRequest, pk: int) -> HttpResponse:
+    deadline = _deadline_of(request, pk)
+    form = DeadlineMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new due date and the reason."))
+        return redirect("application_detail", pk=deadline.application_id)
+    due_at = timezone.make_aware(
+        datetime.datetime.combine(form.cleaned_data["due_date"], datetime.time(23, 59))
+    )
+    deadlines.move_due_date(
+        deadline=deadline, actor=request.user, due_at=due_at, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("Due date changed."))
+    return redirect("application_detail", pk=deadline.application_id)
+
+
+@login_required
+@require_POST
+def deadline_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    deadline = _deadline_of(request, pk)
+    deadlines.send_reminder_now(deadline=deadline, by=request.user)
+    messages.success(request, _("Reminder sent."))
+    return redirect("application_detail", pk=deadline.application_id)

@@ -305,3 +305,63 @@ def test_an_expert_who_declined_has_nothing_due(bronze, crew, lead_expert):
 
     assert assignment.__class__.objects.get(pk=assignment.pk).status == AssignmentStatus.DECLINED
     assert _open_kinds(bronze) == set()
+
+
+# --- The application page --------------------------------------------------------------------
+
+
+def test_the_application_page_shows_an_escalated_deadline(client, sweep_at, scoring, secretariat):
+    sweep_at(scoring.due_at + 8 * DAY)
+    client.force_login(secretariat)
+
+    page = client.get(f"/applications/{scoring.application_id}/").content.decode()
+
+    assert 'id="deadlines"' in page
+    assert "escalated to the secretariat" in page
+    assert "Send a reminder now" in page
+
+
+def test_the_expert_sees_the_due_date_but_no_secretariat_controls(client, scoring, lead_expert):
+    client.force_login(lead_expert)
+
+    page = client.get(f"/applications/{scoring.application_id}/").content.decode()
+
+    assert "Score the application" in page
+    assert "Change the due date" not in page
+
+
+def test_the_secretariat_moves_a_due_date_from_the_page_and_the_history_says_so(
+    client, scoring, secretariat
+):
+    client.force_login(secretariat)
+    new_date = (timezone.localdate() + 40 * DAY).isoformat()
+
+    response = client.post(
+        f"/deadlines/{scoring.pk}/move/", {"due_date": new_date, "reason": "Holidays."}
+    )
+
+    scoring.refresh_from_db()
+    assert response.status_code == 302
+    assert timezone.localtime(scoring.due_at).date().isoformat() == new_date
+    page = client.get(f"/applications/{scoring.application_id}/").content.decode()
+    assert "Due date changed" in page
+    assert "Holidays." in page
+
+
+def test_an_expert_cannot_move_their_own_due_date(client, scoring, lead_expert):
+    client.force_login(lead_expert)
+    old = scoring.due_at
+
+    response = client.post(
+        f"/deadlines/{scoring.pk}/move/",
+        {"due_date": (timezone.localdate() + 40 * DAY).isoformat(), "reason": "Please."},
+    )
+
+    scoring.refresh_from_db()
+    assert (response.status_code, scoring.due_at) == (403, old)
+
+
+def test_an_outsider_cannot_even_find_the_deadline(client, scoring, outsider):
+    client.force_login(outsider)
+
+    assert client.post(f"/deadlines/{scoring.pk}/remind/").status_code == 404

@@ -143,6 +143,19 @@ def test_expiry_reminders_at_90_then_30_days_are_two_mails(label, manager):
     assert len(mail.outbox) == 2
 
 
+@pytest.mark.parametrize(
+    ("renewal_state", "reminded"),
+    [("draft", 0), ("in_assessment", 0), ("withdrawn", 1), ("closed", 1)],
+)
+def test_no_expiry_reminder_while_a_renewal_is_under_way(label, manager, renewal_state, reminded):
+    factories.ApplicationFactory(
+        organisation=label.organisation, created_by=manager, renews=label, state=renewal_state
+    )
+
+    with time_machine.travel(label.valid_until - datetime.timedelta(days=30)):
+        assert services.labels_send_reminders() == reminded
+
+
 def test_no_reminder_for_a_suspended_label(organisation, manager):
     label = factories.LabelFactory(organisation=organisation, state=L.SUSPENDED)
 
