@@ -35,6 +35,7 @@ from labelling.models import (
     DeadlineKind,
     Notice,
     Reminder,
+    StateChange,
     User,
 )
 from labelling.notifications import application_url, render_mail
@@ -112,7 +113,7 @@ def follow(application: Application) -> None:
         )
 
 
-def _after_transition(obj: models.Model) -> None:
+def _after_transition(obj: models.Model, change: StateChange) -> None:
     if isinstance(obj, Application):
         follow(obj)
 

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from labelling.models import User
 
 
-#: What runs in the transition's transaction after it is recorded, for any object
-#: (``labelling.deadlines`` registers the due dates of an application's work).
-AFTER_TRANSITION: list[Callable[[models.Model], None]] = []
+#: What runs in the transition's transaction after it is recorded, for any object and its
+#: ``StateChange`` (the due dates of an application's work, its decision letter's draft).
+AFTER_TRANSITION: list[Callable[[models.Model, StateChange], None]] = []
 
 
 def _state_label(obj: models.Model, state: str) -> str:
@@ -169,7 +169,7 @@ def run_transition(
             reason=reason,
         )
         for follow_up in AFTER_TRANSITION:
-            follow_up(obj)
+            follow_up(obj, change)
         if notify:
             dispatch.enqueue(
                 "labelling.send_transition_notifications",

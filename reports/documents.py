@@ -11,13 +11,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from assessments.engine import LEVEL_RANK, LevelCode
 from assessments.explanations import explanation_decimal, reason_text
 from assessments.models import ConsensusValue, ImprovementArea, Recommendation
 from assessments.services.decision import latest_recommendation
 from assessments.services.selfassessment import required_indicators
-from labelling.models import Level
+from labelling.models import Application, Level, Organisation, Outcome
 from reports.models import Certificate, Label, LabelState
 from reports.pdf.data import (
     CertificateData,
@@ -34,12 +35,17 @@ def verify_url(number: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("verify", args=[number])
 
 
-def _language(label: Label) -> str:
-    manager = label.organisation.managers.filter(is_active=True).order_by("pk").first()
+def organisation_language(organisation: Organisation) -> str:
+    """The language the organisation is written to in: its first manager's (English else)."""
+    manager = organisation.managers.filter(is_active=True).order_by("pk").first()
     return manager.language if manager else settings.LANGUAGE_CODE
 
 
-def _organisation_fields(label: Label, language: str) -> dict[str, str]:
+def _language(label: Label) -> str:
+    return organisation_language(label.organisation)
+
+
+def _organisation_fields(label: Label | Application, language: str) -> dict[str, str]:
     organisation = label.organisation
     with translation.override(language):
         country = str(organisation.country.name)
@@ -72,15 +78,15 @@ def certificate_data(certificate: Certificate) -> CertificateData:
     )
 
 
-def _peer_dimension_scores(label: Label) -> tuple[dict[str, list[Decimal]], int]:
+def _peer_dimension_scores(application: Application) -> tuple[dict[str, list[Decimal]], int]:
     """Dimension scores of the other organisations holding an active label under the same
     methodology (their latest recommendation each), and how many such peers there are."""
     peers = (
         Label.objects.filter(
             state=LabelState.ACTIVE,
-            application__methodology__code=label.application.methodology.code,
+            application__methodology__code=application.methodology.code,
         )
-        .exclude(organisation=label.organisation)
+        .exclude(organisation=application.organisation_id)
         .values_list("application_id", flat=True)
     )
     latest: dict[int, dict] = {}
@@ -141,38 +147,51 @@ def report_data(certificate: Certificate) -> ReportData:
     catalogue's strings and the methodology's own texts (titles, units, its name) alike."""
     language = _language(certificate.label)
     with translation.override(language):
-        return _report_data(certificate, language)
+        return _report_data(certificate.label.application, language, certificate)
 
 
-def _report_data(certificate: Certificate, language: str) -> ReportData:
-    label = certificate.label
-    application = label.application
+def no_label_report_data(application: Application) -> ReportData:
+    """The report of an assessment that ended without a label: the same findings, with the
+    reasons each level was not reached, and no certificate."""
+    language = organisation_language(application.organisation)
+    with translation.override(language):
+        return _report_data(application, language, None)
+
+
+def _report_data(
+    application: Application, language: str, certificate: Certificate | None
+) -> ReportData:
+    label = certificate.label if certificate is not None else None
     recommendation = latest_recommendation(application)
     explanation = recommendation.explanation if recommendation else {}
     results = {row["code"]: row for row in explanation.get("indicators", [])}
     self_assessed = dict(application.answers.values_list("indicator_id", "value"))
     indicators = list(required_indicators(application))
-    peer_scores, peer_count = _peer_dimension_scores(label)
+    peer_scores, peer_count = _peer_dimension_scores(application)
     medians = peer_medians(peer_scores)
     titles: dict[str, str] = {}
     for indicator in indicators:
         titles.setdefault(indicator.dimension.code, indicator.dimension.title)
-    level_label = str(Level(label.level).label)
+    awarded = label.level if label is not None else Outcome.NONE
+    level_label = str(Outcome(awarded).label)
     requested_label = str(Level(application.level).label)
     reasons = {code: reason_text(row.get("reason", "")) for code, row in results.items()}
-    shortfalls = _shortfalls(explanation, label.level, application.level)
-    departed = application.recommended_outcome not in ("", label.level)
+    shortfalls = _shortfalls(explanation, awarded, application.level)
+    departed = application.recommended_outcome not in ("", awarded)
+    scores = label if label is not None else recommendation
     return ReportData(
         methodology_name=str(application.methodology),
-        level=label.level,
+        level=label.level if label is not None else "",
         level_label=level_label,
-        gold_score_pct=label.gold_score_pct,
-        benchmark_score_pct=label.benchmark_score_pct,
+        gold_score_pct=scores.gold_score_pct if scores is not None else None,
+        benchmark_score_pct=scores.benchmark_score_pct if scores is not None else None,
         requested_level=application.level,
         requested_level_label=requested_label,
         shortfalls=shortfalls,
         departure_reason=application.override_reason if departed else "",
-        decided_on=timezone.localdate(application.decided_at or certificate.issued_at),
+        decided_on=timezone.localdate(
+            application.decided_at or (certificate.issued_at if certificate else None)
+        ),
         dimensions=[
             DimensionResult(
                 code=code,
@@ -202,18 +221,32 @@ def _report_data(certificate: Certificate, language: str) -> ReportData:
             for indicator in indicators
         ],
         recommendations=_recommendations(application),
-        experts=[
-            a.expert.full_name
-            for a in application.assignments.filter(status="accepted").select_related("expert")
-        ],
+        experts=expert_names(application),
         peer_count=peer_count,
         language=language,
-        certificate_number=certificate.number,
-        valid_from=label.valid_from,
-        valid_until=label.valid_until,
-        verify_url=verify_url(certificate.number),
-        **_organisation_fields(label, language),
+        certificate_number=certificate.number if certificate else "",
+        valid_from=label.valid_from if label else None,
+        valid_until=label.valid_until if label else None,
+        verify_url=verify_url(certificate.number) if certificate else "",
+        **_organisation_fields(application, language),
     )
+
+
+def expert_names(application: Application) -> list[str]:
+    """The experts as the documents name them: "Expert A", "Expert B" (lead first) unless the
+    scheme names them (``REPORT_NAMES_EXPERTS``), in the active language."""
+    experts = [
+        a.expert.full_name
+        for a in application.assignments.filter(status="accepted")
+        .select_related("expert")
+        .order_by("role", "assigned_at", "pk")
+    ]
+    if settings.REPORT_NAMES_EXPERTS:
+        return experts
+    return [
+        gettext("Expert %(letter)s") % {"letter": chr(ord("A") + index)}
+        for index in range(len(experts))
+    ]
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:

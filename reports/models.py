@@ -279,3 +279,61 @@ class CertificateSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class LetterKind(models.TextChoices):
+    AWARDED = "awarded", _("Label awarded as applied for")
+    LOWER = "lower", _("Label awarded at a lower level than applied for")
+    NO_LABEL = "no_label", _("No label awarded")
+    REJECTED = "rejected", _("Rejected at screening")
+    APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
+    APPEAL_DISMISSED = "appeal_dismissed", _("Appeal dismissed")
+
+
+class DecisionLetter(models.Model):
+    """The letter that tells the organisation an outcome, drafted when the outcome is recorded
+    (one per such state change), edited by the secretariat if need be, then sent: e-mailed to
+    the managers with its signed PDF, and kept on the application page. An edit is a recorded
+    version (who, when, why)."""
+
+    application = models.ForeignKey(
+        "labelling.Application",
+        on_delete=models.PROTECT,
+        related_name="letters",
+        verbose_name=_("application"),
+    )
+    state_change = models.OneToOneField(
+        "labelling.StateChange",
+        on_delete=models.PROTECT,
+        related_name="letter",
+        verbose_name=_("outcome recorded"),
+    )
+    kind = models.CharField(_("outcome"), max_length=20, choices=LetterKind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("drafted"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    pdf = models.FileField(_("letter (PDF)"), upload_to="letters/", blank=True)
+    # The assessment report of an outcome that has no certificate to carry one (no label).
+    report = models.FileField(_("assessment report (PDF)"), upload_to="letters/", blank=True)
+    versions = Versions(excluded_fields=["pdf", "report", "created_at"])
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.application}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None

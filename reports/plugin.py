@@ -16,7 +16,9 @@ from labelling.exceptions import InvalidInput
 from labelling.forms import ApplicationCreateForm
 from labelling.models import Application, Organisation, StateChange, User
 from labelling.notifications import MANAGERS, SECRETARIAT
+from labelling.rules import can
 from reports import privacy
+from reports.letters import letters_for
 from reports.models import RENEWABLE_STATES, RENEWAL_GRACE, Certificate, Label
 from reports.selectors import label_context, renewable_labels, visible_labels
 from reports.services import label_issue
@@ -60,7 +62,11 @@ def label_history(application: Application) -> list[QuerySet]:
 
 
 def application_page(*, application, user: User) -> dict:
-    return label_context(application, user)
+    return {
+        **label_context(application, user),
+        "letters": letters_for(application=application, user=user),
+        "can_send_letters": can(user, "reports.send_decision_letter", application),
+    }
 
 
 def organisation_page(*, organisation: Organisation, user: User) -> dict:

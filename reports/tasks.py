@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
 from labelling.dispatch import MAIL_RETRY
-from reports import services
+from reports import letters, services
 
 
 @shared_task(name="reports.render_certificate", label=_("Certificate and report (PDF)"))
@@ -32,3 +32,12 @@ def expire_labels() -> int:
 def send_expiry_reminders() -> int:
     """Periodic (daily): reminders 90 and 30 days before a label expires, each sent once."""
     return services.labels_send_reminders()
+
+
+@shared_task(
+    name="reports.send_decision_letter",
+    label=_("Decision letter (PDF) to the organisation's managers"),
+    **MAIL_RETRY,
+)
+def send_decision_letter(*, letter_id: int) -> int:
+    return letters.letter_deliver(letter_id=letter_id)

@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 from labelling import selectors as labelling_selectors
 from labelling.forms import TransitionForm
 from labelling.rules import can
-from reports import selectors, services, statistics
-from reports.models import CertificateState
+from reports import letters, selectors, services, statistics
+from reports.models import CertificateState, DecisionLetter
 
 
 @login_required
@@ -24,13 +25,61 @@ def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The assessment report: for those who may see the application (404 for anyone else)."""
     application = labelling_selectors.application_get(user=request.user, pk=pk)
     certificate = selectors.certificate_of_application(application)
-    if certificate is None or certificate.state != CertificateState.DONE:
+    if certificate is not None and certificate.state == CertificateState.DONE:
+        return FileResponse(
+            certificate.report.open("rb"),
+            content_type="application/pdf",
+            filename=f"report-{certificate.number}.pdf",
+        )
+    # An outcome without a label: the report went out with its decision letter.
+    letter = application.letters.filter(sent_at__isnull=False).exclude(report="").last()
+    if letter is None:
         raise Http404
     return FileResponse(
-        certificate.report.open("rb"),
-        content_type="application/pdf",
-        filename=f"report-{certificate.number}.pdf",
+        letter.report.open("rb"), content_type="application/pdf", filename=f"report-{pk}.pdf"
     )
+
+
+def _letter(request: HttpRequest, pk: int) -> DecisionLetter:
+    """The letter, if the person may read it: 404 otherwise (a draft is the secretariat's)."""
+    letter = get_object_or_404(DecisionLetter, pk=pk)
+    application = labelling_selectors.application_get(user=request.user, pk=letter.application_id)
+    if letter not in letters.letters_for(application=application, user=request.user):
+        raise Http404
+    return letter
+
+
+@login_required
+def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    letter = _letter(request, pk)
+    if not letter.pdf:
+        raise Http404
+    return FileResponse(
+        letter.pdf.open("rb"), content_type="application/pdf", filename=f"letter-{letter.pk}.pdf"
+    )
+
+
+@login_required
+@require_POST
+def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(request, pk)
+    letters.letter_update(
+        letter=letter,
+        actor=request.user,
+        body=request.POST.get("body", ""),
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(request, _("Letter saved."))
+    return redirect(f"{reverse('application_detail', args=[letter.application_id])}#letters")
+
+
+@login_required
+@require_POST
+def letter_send(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(request, pk)
+    letters.letter_send(letter=letter, actor=request.user)
+    messages.success(request, _("Letter sent to the organisation's managers."))
+    return redirect(f"{reverse('application_detail', args=[letter.application_id])}#letters")
 
 
 # Lazy: read at import, the messages would stay in the language the process started in.

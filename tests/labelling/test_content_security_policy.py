@@ -13,7 +13,7 @@ from django.conf import settings
 pytestmark = pytest.mark.django_db
 
 #: WeasyPrint renders these to PDF; no browser ever receives them.
-PDF_TEMPLATES = {"reports/certificate.html", "reports/report.html"}
+PDF_TEMPLATES = {"reports/certificate.html", "reports/report.html", "reports/letter.html"}
 INLINE_CODE = {
     "inline script": re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE),
     "style element": re.compile(r"<style[\s>]", re.IGNORECASE),
