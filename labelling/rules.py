@@ -152,6 +152,8 @@ rules.add_perm("labelling.issue_certificate", is_secretariat & has_second_factor
 rules.add_perm("reports.manage_label", is_secretariat & has_second_factor)
 # Decision letters tell an outcome: edited and sent by the secretariat with a second factor.
 rules.add_perm("reports.send_decision_letter", is_secretariat & has_second_factor)
+# Exports of applications, workload and audit trails (the registry's is public).
+rules.add_perm("reports.export", is_secretariat)
 rules.add_perm("labelling.decide_appeal", deciding_secretariat & ~took_part_in_decision)
 rules.add_perm("labelling.view_history", can_view_application)
 # Figures across every organisation: what only the secretariat sees as a whole.

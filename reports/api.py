@@ -23,7 +23,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -34,8 +34,9 @@ from labelling.api import PROBLEMS, Authenticated, ReasonSerializer, problems
 from labelling.api_errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from labelling.api_throttling import ScopedThrottle
 from labelling.models import Organisation
+from labelling.rules import can
 from labelling.workflow import user_transitions
-from reports import selectors, services
+from reports import exports, selectors, services
 from reports.filters import LabelFilter
 from reports.models import Certificate, CertificateState, Label, LabelState
 from reports.views.secretariat import LABEL_ACTIONS
@@ -387,6 +388,104 @@ class ReportPdf(CertificateDocument):
     download_name = "report"
 
 
+class CsvRenderer(PdfRenderer):
+    """Lets a client ask for an export as CSV (``Accept`` or ``?format=csv``)."""
+
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XlsxRenderer(PdfRenderer):
+    """Lets a client ask for an export as XLSX (``Accept`` or ``?format=xlsx``)."""
+
+    media_type = exports.FORMATS["xlsx"]
+    format = "xlsx"
+
+
+EXPORT_RESPONSES = {
+    (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV, UTF-8."),
+    (200, exports.FORMATS["xlsx"]): OpenApiResponse(OpenApiTypes.BINARY, description="XLSX."),
+    **{(code, PROBLEM_CONTENT_TYPE): ProblemSerializer for code in (401, 403, 404, 406)},
+}
+
+
+class ExportView(generics.GenericAPIView):
+    """An export as CSV (the default) or XLSX, chosen by ``Accept`` or ``?format=``."""
+
+    renderer_classes = [CsvRenderer, XlsxRenderer]
+    queryset = Label.objects.none()
+    pagination_class = None
+    filter_backends: list = []
+    #: The downloaded file's name, without its extension.
+    download_name = ""
+
+    def dataset(self, request: Request, **kwargs: Any):
+        raise NotImplementedError
+
+    def get(self, request: Request, **kwargs: Any):
+        return exports.response(
+            self.dataset(request, **kwargs),
+            self.download_name.format(**kwargs),
+            request.accepted_renderer.format,
+        )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An error is a problem detail in JSON, whatever format the client asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class SecretariatExport(Authenticated, ExportView):
+    def dataset(self, request: Request, **kwargs: Any):
+        if not can(request.user, "reports.export"):
+            raise PermissionDenied(_("Only the secretariat exports these lists."))
+        return self.secretariat_dataset(request, **kwargs)
+
+
+@extend_schema_view(get=extend_schema(responses=EXPORT_RESPONSES))
+class ApplicationsExport(SecretariatExport):
+    """Every application: state, levels, dates and who proposed and confirmed the decision."""
+
+    download_name = "applications"
+
+    def secretariat_dataset(self, request: Request):
+        return exports.applications_dataset(labelling_selectors.visible_applications(request.user))
+
+
+@extend_schema_view(get=extend_schema(responses=EXPORT_RESPONSES))
+class WorkloadExport(SecretariatExport):
+    """Per expert: assignments, open ones, overdue work, median days to score."""
+
+    download_name = "expert-workload"
+
+    def secretariat_dataset(self, request: Request):
+        return exports.workload_dataset()
+
+
+@extend_schema_view(get=extend_schema(responses=EXPORT_RESPONSES))
+class AuditExport(SecretariatExport):
+    """One application's audit trail: its state changes and recorded edits."""
+
+    download_name = "audit-{pk}"
+
+    def secretariat_dataset(self, request: Request, pk: int):
+        return exports.audit_dataset(labelling_selectors.application_get(user=request.user, pk=pk))
+
+
+@extend_schema_view(get=extend_schema(responses=EXPORT_RESPONSES))
+class RegistryExport(PublicThrottled, ExportView):
+    """The public registry (valid labels), filtered like the registry page and
+    ``/api/v1/public/labels/`` (the same query parameters)."""
+
+    download_name = "registry"
+
+    def dataset(self, request: Request):
+        data = request.query_params.copy()
+        data.setdefault("valid_only", "true")
+        return exports.registry_dataset(LabelFilter(data, queryset=selectors.registry_labels()).qs)
+
+
 urlpatterns = [
     path("api/v1/public/labels/", PublicLabelList.as_view(), name="api_public_labels"),
     path("api/v1/public/verify/<str:number>/", PublicVerify.as_view(), name="api_public_verify"),
@@ -411,4 +510,12 @@ urlpatterns = [
         name="api_certificate_pdf",
     ),
     path("api/v1/applications/<int:pk>/report.pdf", ReportPdf.as_view(), name="api_report_pdf"),
+    path("api/v1/applications/<int:pk>/audit/", AuditExport.as_view(), name="api_audit_export"),
+    path(
+        "api/v1/exports/applications/",
+        ApplicationsExport.as_view(),
+        name="api_applications_export",
+    ),
+    path("api/v1/exports/workload/", WorkloadExport.as_view(), name="api_workload_export"),
+    path("api/v1/public/registry/export/", RegistryExport.as_view(), name="api_registry_export"),
 ]

@@ -1,13 +1,19 @@
 from django.urls import path
 
 from reports import api
-from reports.views import public, secretariat
+from reports.views import exports, public, secretariat
 
 urlpatterns = [
     path("verify/", public.verify_lookup, name="verify_lookup"),
     path("verify/<str:number>/", public.verify, name="verify"),
     path("verify/<str:number>/certificate.pdf", public.certificate_pdf, name="certificate_pdf"),
     path("registry/", public.registry, name="registry"),
+    path("registry/export.<slug:fmt>", exports.registry_export, name="registry_export"),
+    path(
+        "exports/applications.<slug:fmt>", exports.applications_export, name="applications_export"
+    ),
+    path("exports/workload.<slug:fmt>", exports.workload_export, name="workload_export"),
+    path("applications/<int:pk>/audit.<slug:fmt>", exports.audit_export, name="audit_export"),
     path("applications/<int:pk>/report.pdf", secretariat.report_pdf, name="report_pdf"),
     path(
         "applications/<int:pk>/certificate/retry/",

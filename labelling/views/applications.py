@@ -119,6 +119,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .prefetch_related("reminders")
             .order_by(F("done_at").desc(nulls_first=True), "due_at"),
             "can_change_deadlines": can(request.user, "labelling.change_deadline", application),
+            "can_export": can(request.user, "reports.export"),
             "deadline_form": DeadlineMoveForm(),
             "actions": actions,
             # The proposal starts from what the rules recommend.

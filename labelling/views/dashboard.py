@@ -49,6 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": _query_without(data, "page"),
         "state_query": _query_without(data, "page", "state"),
         "can_view_statistics": can(request.user, "labelling.view_statistics"),
+        "can_export": can(request.user, "reports.export"),
         "effects_needing_attention": (
             selectors.effects_needing_attention().count()
             if can(request.user, "labelling.manage_effects")
