@@ -221,7 +221,31 @@ def is_the_expert(user: User, expert: User | None) -> bool:
 # Conflicts of interest: experts declare their own ties, the secretariat may record one for
 # them; only the secretariat withdraws one (a tie never disappears at the expert's word alone).
 rules.add_perm("assessments.declare_conflict", is_secretariat | (is_expert & is_the_expert))
-rules.add_perm("assessments.withdraw_conflict", is_secretariat)
+
+
+@rules.predicate
+def declared_it_themselves(user: User, declaration) -> bool:
+    """The expert's own declaration, recorded by them (not one the secretariat recorded)."""
+    return (
+        declaration is not None
+        and declaration.expert_id == user.pk
+        and declaration.declared_by_id == user.pk
+    )
+
+
+@rules.predicate
+def proposed_the_waiver(user: User, waiver) -> bool:
+    return waiver is not None and waiver.proposed_by_id == user.pk
+
+
+# An expert withdraws a declaration they made by mistake; the secretariat any.
+rules.add_perm("assessments.withdraw_conflict", is_secretariat | declared_it_themselves)
+# A conflict identified and waived: proposed by one secretariat member, confirmed (or not) by
+# another, both with a second factor (four eyes, as for decisions).
+rules.add_perm("assessments.propose_waiver", is_secretariat & has_second_factor)
+rules.add_perm(
+    "assessments.decide_waiver", is_secretariat & has_second_factor & ~proposed_the_waiver
+)
 
 # Methodology and self-assessment.
 rules.add_perm("assessments.publish_methodology", is_secretariat)

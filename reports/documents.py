@@ -17,6 +17,7 @@ from assessments.engine import LEVEL_RANK, LevelCode
 from assessments.explanations import explanation_decimal, reason_text
 from assessments.models import ConsensusValue, ImprovementArea, Recommendation
 from assessments.services.decision import latest_recommendation
+from assessments.services.experts import waived_conflicts
 from assessments.services.selfassessment import required_indicators
 from labelling.models import Application, Level, Organisation, Outcome
 from reports.models import Certificate, Label, LabelState
@@ -222,6 +223,7 @@ def _report_data(
         ],
         recommendations=_recommendations(application),
         experts=expert_names(application),
+        impartiality=impartiality_lines(application),
         peer_count=peer_count,
         language=language,
         certificate_number=certificate.number if certificate else "",
@@ -232,21 +234,51 @@ def _report_data(
     )
 
 
-def expert_names(application: Application) -> list[str]:
-    """The experts as the documents name them: "Expert A", "Expert B" (lead first) unless the
-    scheme names them (``REPORT_NAMES_EXPERTS``), in the active language."""
+def expert_labels(application: Application) -> dict[int, str]:
+    """Each accepted expert's name in the documents: "Expert A", "Expert B" (lead first)
+    unless the scheme names them (``REPORT_NAMES_EXPERTS``), in the active language."""
     experts = [
-        a.expert.full_name
+        a.expert
         for a in application.assignments.filter(status="accepted")
         .select_related("expert")
         .order_by("role", "assigned_at", "pk")
     ]
     if settings.REPORT_NAMES_EXPERTS:
-        return experts
-    return [
-        gettext("Expert %(letter)s") % {"letter": chr(ord("A") + index)}
-        for index in range(len(experts))
+        return {expert.pk: expert.full_name for expert in experts}
+    return {
+        expert.pk: gettext("Expert %(letter)s") % {"letter": chr(ord("A") + index)}
+        for index, expert in enumerate(experts)
+    }
+
+
+def expert_names(application: Application) -> list[str]:
+    return list(expert_labels(application).values())
+
+
+def impartiality_lines(application: Application) -> list[str]:
+    """The report's impartiality section: the experts' declarations, and every conflict the
+    secretariat waived (four eyes) with its reason."""
+    labels = expert_labels(application)
+    lines = [
+        gettext(
+            "Each expert declared, before accepting the assignment, that they have no conflict "
+            "of interest with the organisation."
+        )
     ]
+    for waiver in waived_conflicts(application):
+        lines.append(
+            gettext(
+                "%(expert)s: a declared tie (%(tie)s) was identified and waived by the "
+                "secretariat on %(date)s, confirmed by a second member: %(reason)s"
+            )
+            % {
+                "expert": labels.get(waiver.declaration.expert_id, "?"),
+                "tie": waiver.declaration.description,
+                "date": timezone.localdate(waiver.decided_at).isoformat(),
+                "reason": waiver.reason,
+            }
+        )
+    return lines
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:

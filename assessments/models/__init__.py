@@ -1,7 +1,12 @@
 """Models of the assessment: methodology, experts, assignments, self-assessment, scoring."""
 
 from assessments.models.assignments import Assignment, AssignmentRole, AssignmentStatus
-from assessments.models.experts import ConflictDeclaration, ExpertProfile
+from assessments.models.experts import (
+    ConflictDeclaration,
+    ConflictWaiver,
+    ExpertProfile,
+    WaiverState,
+)
 from assessments.models.methodology import (
     Dimension,
     Indicator,
@@ -25,6 +30,7 @@ __all__ = [
     "AssignmentStatus",
     "ClarificationQuestion",
     "ConflictDeclaration",
+    "ConflictWaiver",
     "ConsensusValue",
     "Dimension",
     "Evidence",
@@ -39,4 +45,5 @@ __all__ = [
     "Recommendation",
     "SelfAssessmentAnswer",
     "ValueType",
+    "WaiverState",
 ]

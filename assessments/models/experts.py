@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from labelling.rules import transition_permission
 
 
 class ExpertProfile(models.Model):
@@ -41,8 +46,14 @@ class ExpertProfile(models.Model):
 
 class ConflictDeclarationQuerySet(models.QuerySet):
     def in_force(self) -> ConflictDeclarationQuerySet:
-        """Declarations not withdrawn: each one bars its expert from assessing the organisation."""
+        """Declarations not withdrawn: each bars its expert from assessing the organisation,
+        unless waived (``barring``)."""
         return self.filter(withdrawn_at__isnull=True)
+
+    def barring(self) -> ConflictDeclarationQuerySet:
+        """Declarations in force that bar their expert: those not waived (a confirmed waiver
+        lets the expert assess the organisation despite the tie)."""
+        return self.in_force().exclude(waivers__state="confirmed")
 
 
 class ConflictDeclaration(models.Model):
@@ -95,3 +106,88 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert} ↔ {self.organisation}"
+
+
+SECOND_MEMBER = _(
+    "A waiver is confirmed or rejected by a second secretariat member, not the one who proposed it."
+)
+
+
+class WaiverState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, awaiting a second member")
+    CONFIRMED = "confirmed", _("Waived")
+    REJECTED = "rejected", _("Not waived")
+
+
+class ConflictWaiver(ConcurrentTransitionMixin, models.Model):
+    """A declared conflict the secretariat identified and waived, with its written reason.
+
+    One member proposes the waiver, a second confirms or rejects it (four eyes); only a
+    confirmed waiver lets the expert assess the organisation despite the tie. Every step is a
+    recorded state change, shown in the history and the report's impartiality section.
+    """
+
+    declaration = models.ForeignKey(
+        ConflictDeclaration,
+        on_delete=models.PROTECT,
+        related_name="waivers",
+        verbose_name=_("conflict of interest declaration"),
+    )
+    state = FSMField(
+        _("state"), default=WaiverState.PROPOSED, choices=WaiverState.choices, protected=True
+    )
+    reason = models.TextField(_("why the conflict is waived"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    history = GenericRelation("labelling.StateChange")
+
+    class Meta:
+        verbose_name = _("conflict waiver")
+        verbose_name_plural = _("conflict waivers")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration"],
+                condition=models.Q(state__in=["proposed", "confirmed"]),
+                name="one_live_waiver_per_declaration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} ({self.get_state_display()})"
+
+    @transition(
+        field=state,
+        source=WaiverState.PROPOSED,
+        target=WaiverState.CONFIRMED,
+        permission=transition_permission("assessments.decide_waiver"),
+        custom={"who_may": SECOND_MEMBER},
+    )
+    def confirm(self, *, decider) -> None:
+        self.decided_by = decider
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=WaiverState.PROPOSED,
+        target=WaiverState.REJECTED,
+        permission=transition_permission("assessments.decide_waiver"),
+        custom={"reason_required": True, "who_may": SECOND_MEMBER},
+    )
+    def reject(self, *, decider) -> None:
+        self.decided_by = decider
+        self.decided_at = timezone.now()

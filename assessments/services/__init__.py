@@ -28,6 +28,10 @@ from assessments.services.experts import (
     conflict_withdraw,
     expert_eligibility,
     expert_suggestions,
+    waived_conflicts,
+    waiver_confirm,
+    waiver_propose,
+    waiver_reject,
 )
 from assessments.services.methodology import (
     current_methodology,
@@ -96,4 +100,8 @@ __all__ = [
     "scoring_gaps",
     "self_assessment_gaps",
     "self_assessment_progress",
+    "waived_conflicts",
+    "waiver_confirm",
+    "waiver_propose",
+    "waiver_reject",
 ]

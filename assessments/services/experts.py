@@ -23,7 +23,9 @@ from assessments.models import (
     Assignment,
     AssignmentStatus,
     ConflictDeclaration,
+    ConflictWaiver,
     ExpertProfile,
+    WaiverState,
 )
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import (
@@ -36,6 +38,7 @@ from labelling.models import (
     User,
 )
 from labelling.rules import can
+from labelling.workflow import record_creation, record_event, run_transition
 
 #: Official languages (ISO 639-1) of the EU and EEA countries, Switzerland and the United
 #: Kingdom, by ISO 3166 code: an expert who speaks one of them can hold the interview in the
@@ -160,7 +163,7 @@ def previous_cycle_assessments(application: Application) -> QuerySet[Assignment]
 
 def _circumstances(application: Application, on: datetime.date | None) -> _Circumstances:
     organisation_id = application.organisation_id
-    conflicts = ConflictDeclaration.objects.in_force().filter(organisation_id=organisation_id)
+    conflicts = ConflictDeclaration.objects.barring().filter(organisation_id=organisation_id)
     team = Assignment.objects.filter(application=application).select_related("expert")
     return _Circumstances(
         application=application,
@@ -388,9 +391,10 @@ def expert_suggestions(*, application: Application, actor: User) -> list[Suggest
 
 
 def conflict_in_force(*, expert: User, organisation: Organisation) -> ConflictDeclaration | None:
-    """The declaration in force of ``expert``'s tie to ``organisation``, if there is one."""
+    """The declaration of ``expert``'s tie to ``organisation`` that bars them, if there is one
+    (in force and not waived)."""
     return (
-        ConflictDeclaration.objects.in_force()
+        ConflictDeclaration.objects.barring()
         .filter(expert=expert, organisation=organisation)
         .first()
     )
@@ -442,7 +446,12 @@ def conflict_withdraw(
     """Withdraw a declaration recorded by mistake; it stays on record with who withdrew it,
     when and why, and the expert may be assigned to the organisation again."""
     if not can(actor, "assessments.withdraw_conflict", declaration):
-        raise ActionForbidden(_("Only the secretariat withdraws a conflict of interest."))
+        raise ActionForbidden(
+            _(
+                "An expert withdraws only a declaration they made themselves; the secretariat "
+                "withdraws any."
+            )
+        )
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the declaration is withdrawn."), field="reason")
@@ -453,3 +462,74 @@ def conflict_withdraw(
         raise TransitionRefused(_("This declaration has already been withdrawn."))
     declaration.refresh_from_db()
     return declaration
+
+
+# --- Waivers: a conflict identified and waived, four eyes ----------------------------------
+
+
+def _record_on_applications(declaration: ConflictDeclaration, name: str, actor: User, reason: str):
+    """The waiver's step in the history of the organisation's open applications, where the
+    expert's impartiality is at stake."""
+    for application in Application.objects.filter(
+        organisation_id=declaration.organisation_id, state__in=OPEN_STATES
+    ):
+        record_event(
+            application,
+            name,
+            actor=actor,
+            reason=f"{declaration.expert}: {declaration.description} — {reason}",
+        )
+
+
+@transaction.atomic
+def waiver_propose(*, declaration: ConflictDeclaration, actor: User, reason: str) -> ConflictWaiver:
+    """A secretariat member proposes to waive a declared conflict, saying why; a second member
+    confirms it before it has any effect."""
+    if not can(actor, "assessments.propose_waiver", declaration):
+        raise ActionForbidden(_("Only the secretariat waives a conflict of interest."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the conflict can be waived."), field="reason")
+    if declaration.withdrawn_at is not None:
+        raise TransitionRefused(
+            _("This declaration has been withdrawn; there is nothing to waive.")
+        )
+    try:
+        with transaction.atomic():
+            waiver = ConflictWaiver.objects.create(
+                declaration=declaration, reason=reason, proposed_by=actor
+            )
+    except IntegrityError as exc:
+        raise TransitionRefused(
+            _("A waiver of this conflict is already proposed or in force.")
+        ) from exc
+    record_creation(waiver, actor=actor)
+    _record_on_applications(declaration, "propose_waiver", actor, reason)
+    return waiver
+
+
+@transaction.atomic
+def waiver_confirm(*, waiver: ConflictWaiver, actor: User) -> ConflictWaiver:
+    run_transition(waiver, "confirm", actor=actor, decider=actor)
+    _record_on_applications(waiver.declaration, "confirm_waiver", actor, waiver.reason)
+    return waiver
+
+
+@transaction.atomic
+def waiver_reject(*, waiver: ConflictWaiver, actor: User, reason: str) -> ConflictWaiver:
+    run_transition(waiver, "reject", actor=actor, reason=reason, decider=actor)
+    _record_on_applications(waiver.declaration, "reject_waiver", actor, reason)
+    return waiver
+
+
+def waived_conflicts(application: Application) -> list[ConflictWaiver]:
+    """The confirmed waivers of the ties of the application's accepted experts."""
+    experts = application.assignments.filter(status=AssignmentStatus.ACCEPTED).values("expert_id")
+    return list(
+        ConflictWaiver.objects.filter(
+            state=WaiverState.CONFIRMED,
+            declaration__organisation_id=application.organisation_id,
+            declaration__expert_id__in=experts,
+            declaration__withdrawn_at__isnull=True,
+        ).select_related("declaration__expert", "decided_by", "proposed_by")
+    )

@@ -118,6 +118,7 @@ class ReportData:
     requested_level_label: str = ""
     shortfalls: Sequence[LevelShortfall] = ()
     departure_reason: str = ""
+    impartiality: Sequence[str] = ()
 
     @property
     def has_benchmark(self) -> bool:

@@ -369,8 +369,12 @@ def test_conflict_withdraw_keeps_the_declaration_on_record(organisation, ada, se
     )
 
 
-def test_conflict_withdraw_by_the_expert_is_denied(organisation, ada):
-    declaration = factories.ConflictDeclarationFactory(expert=ada, organisation=organisation)
+def test_conflict_withdraw_by_the_expert_of_one_the_secretariat_recorded_is_denied(
+    organisation, ada, secretariat
+):
+    declaration = factories.ConflictDeclarationFactory(
+        expert=ada, organisation=organisation, declared_by=secretariat
+    )
 
     with pytest.raises(ActionForbidden):
         services.conflict_withdraw(declaration=declaration, actor=ada, reason="Not a conflict.")
