@@ -28,7 +28,7 @@ from assessments.services.decision import (
 from assessments.services.experts import expert_suggestions, required_expert_count
 from assessments.services.methodology import current_methodology
 from assessments.services.scoring import consensus_gaps
-from assessments.services.selfassessment import self_assessment_gaps
+from assessments.services.selfassessment import renewal_prefill, self_assessment_gaps
 from labelling import extensions
 from labelling.models import Application, ApplicationState, DeadlineKind, Outcome, User
 from labelling.rules import can
@@ -218,6 +218,8 @@ def install() -> None:
     extensions.expert_part.provide(expert_part)
     extensions.has_assessed.provide(has_assessed)
     extensions.expert_work.provide(expert_work)
+    if renewal_prefill not in extensions.on_application_created:
+        extensions.on_application_created.append(renewal_prefill)
     extensions.assigned_applications.provide(assigned_applications)
     extensions.application_experts.provide(application_experts)
     extensions.current_methodology.provide(current_methodology)

@@ -273,6 +273,8 @@ DEADLINE_DAYS = {
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[3])
 REMINDER_DAYS_AFTER = env.list("REMINDER_DAYS_AFTER", cast=int, default=[1, 7])
 REMINDER_LIMIT = env.int("REMINDER_LIMIT", default=3)
+# Bulk assignment refuses an expert who already has this many open assignments.
+EXPERT_MAX_OPEN_ASSIGNMENTS = env.int("EXPERT_MAX_OPEN_ASSIGNMENTS", default=6)
 # Reports and decision letters call the experts "Expert A", "Expert B" unless the scheme names
 # them.
 REPORT_NAMES_EXPERTS = env.bool("REPORT_NAMES_EXPERTS", default=False)

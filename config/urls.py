@@ -37,6 +37,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("waiting-for-me/", queue.work_queue, name="work_queue"),
+    path("waiting-for-me/assign/", assessment_views.bulk_assign, name="bulk_assign"),
+    path("waiting-for-me/remind/", queue.bulk_remind, name="bulk_remind"),
     path("notices/", queue.notice_list, name="notice_list"),
     path("deadlines/<int:pk>/move/", applications.deadline_move, name="deadline_move"),
     path("deadlines/<int:pk>/remind/", applications.deadline_remind, name="deadline_remind"),

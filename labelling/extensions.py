@@ -144,6 +144,10 @@ label_history: Slot[Callable[[Application], list[QuerySet]]] = Slot(
 
 
 # --- Several providers each ------------------------------------------------------------------
+#: What else happens when an application is opened: ``fn(application, actor)``, in its
+#: transaction (the assessment pre-fills a renewal's self-assessment).
+on_application_created: list[Callable[[Application, User], None]] = []
+
 #: Actions on an application that belong to another app: name → ``fn(application, actor,
 #: data)``, merged into ``labelling.views.APPLICATION_ACTIONS`` for the pages and the API.
 application_actions: dict[str, Callable[[Application, User, dict], object]] = {}

@@ -66,6 +66,9 @@ class QueueRow:
     due_at: datetime.datetime | None
     url: str
     done_at: datetime.datetime | None = None
+    #: The deadline the row is about, for a reminder sent now (the secretariat's rows of
+    #: escalated work).
+    deadline_id: int | None = None
 
     @property
     def days_in_state(self) -> int | None:
@@ -169,6 +172,8 @@ def waiting_for(
             )
         )
 
+    if user.is_secretariat:
+        rows.extend(_escalated_rows(scope))
     if user.is_secretariat or user.is_cluster_manager:
         waiting = (
             scope.filter(_state_rows_q(user))
@@ -199,6 +204,36 @@ def waiting_for(
                 )
             )
     return sort_rows(rows, sort)
+
+
+def _escalated_rows(scope: QuerySet[Application]) -> list[QueueRow]:
+    """Others' overdue work escalated to the secretariat: to chase, or to send a reminder."""
+    escalated = (
+        Deadline.objects.filter(
+            application__in=scope,
+            done_at__isnull=True,
+            escalated_at__isnull=False,
+            application__state__in=OPEN_STATES,
+        )
+        .select_related("application__organisation", "assignee")
+        .annotate(entered_state_at=_entered_state("application_id"))
+    )
+    return [
+        QueueRow(
+            action=str(_("Overdue: %(what)s (%(who)s)"))
+            % {
+                "what": deadline.get_kind_display(),
+                "who": deadline.assignee or _("the organisation's managers"),
+            },
+            application=deadline.application,
+            state_label=deadline.application.get_state_display(),
+            entered_state_at=deadline.entered_state_at,
+            due_at=deadline.due_at,
+            url=_row_url(deadline.application),
+            deadline_id=deadline.pk,
+        )
+        for deadline in escalated
+    ]
 
 
 FAR = datetime.datetime.max.replace(tzinfo=datetime.UTC)

@@ -203,6 +203,8 @@ def application_create(
         renews=renews,
     )
     record_creation(application, actor=actor)
+    for follow_up in extensions.on_application_created:
+        follow_up(application, actor)
     return application
 
 

@@ -123,7 +123,7 @@ def _recommendations(application) -> list[str]:
     return notes
 
 
-def _shortfalls(explanation: dict, awarded: str, requested: str) -> list[LevelShortfall]:
+def shortfalls_of(explanation: dict, awarded: str, requested: str) -> list[LevelShortfall]:
     """The levels above the awarded one, up to the one applied for, whose rules the
     recommendation found unmet, highest first, with their reasons in the active language."""
     floor, ceiling = LEVEL_RANK[LevelCode(awarded)], LEVEL_RANK[LevelCode(requested)]
@@ -177,7 +177,7 @@ def _report_data(
     level_label = str(Outcome(awarded).label)
     requested_label = str(Level(application.level).label)
     reasons = {code: reason_text(row.get("reason", "")) for code, row in results.items()}
-    shortfalls = _shortfalls(explanation, awarded, application.level)
+    shortfalls = shortfalls_of(explanation, awarded, application.level)
     departed = application.recommended_outcome not in ("", awarded)
     scores = label if label is not None else recommendation
     return ReportData(

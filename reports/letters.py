@@ -20,9 +20,9 @@ from labelling.notifications import application_url, header_safe
 from labelling.rules import can
 from labelling.workflow import AFTER_TRANSITION
 from reports.documents import (
-    _shortfalls,
     no_label_report_data,
     organisation_language,
+    shortfalls_of,
 )
 from reports.models import DecisionLetter, LetterKind
 from reports.pdf.render import html_to_pdf, printable, render_report_pdf
@@ -61,7 +61,7 @@ def letter_body(application: Application, change: StateChange, kind: str, langua
     with translation.override(language):
         awarded = application.decided_outcome or Outcome.NONE
         shortfalls = (
-            _shortfalls(explanation, awarded, application.level)
+            shortfalls_of(explanation, awarded, application.level)
             if kind in (LetterKind.LOWER, LetterKind.NO_LABEL)
             else []
         )

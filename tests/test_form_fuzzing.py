@@ -46,6 +46,8 @@ from assessments.models import (
     Assignment,
     AssignmentStatus,
     ClarificationQuestion,
+    ConflictDeclaration,
+    ConflictWaiver,
     ImprovementArea,
 )
 from labelling import services
@@ -53,6 +55,7 @@ from labelling.models import (
     ApiToken,
     Application,
     ApplicationState,
+    Deadline,
     Effect,
     Invitation,
     InvitationRole,
@@ -61,7 +64,7 @@ from labelling.models import (
     User,
 )
 from reports import demo
-from reports.models import Certificate, Label
+from reports.models import Certificate, DecisionLetter, Label
 from tests import factories
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -290,6 +293,7 @@ def arguments() -> dict[str, list[dict[str, object]]]:
                 "evidence_pk": evidence.pk if evidence else None,
                 "area_pk": area.pk if area else None,
                 "action": "submit",
+                "fmt": "csv",
             }
         )
     labels = _one_per(Label.objects.order_by("pk"), lambda label: label.state)
@@ -316,6 +320,19 @@ def arguments() -> dict[str, list[dict[str, object]]]:
         "accounts": [{"key": "expired-key", "uidb36": "1"}],
         "invitations": [{"pk": pk} for pk in Invitation.objects.values_list("pk", flat=True)],
         "invitation": [{"key": INVITATION_KEY}],
+        "experts": [{"pk": pk} for pk in ConflictDeclaration.objects.values_list("pk", flat=True)],
+        "conflicts": [
+            {"pk": pk} for pk in ConflictDeclaration.objects.values_list("pk", flat=True)
+        ],
+        "waivers": [
+            {"pk": pk, "decision": decision}
+            for pk in ConflictWaiver.objects.values_list("pk", flat=True)
+            for decision in ("confirm", "reject")
+        ],
+        "deadlines": [{"pk": pk} for pk in Deadline.objects.values_list("pk", flat=True)[:3]],
+        "letters": [{"pk": pk} for pk in DecisionLetter.objects.values_list("pk", flat=True)[:3]],
+        "exports": [{"fmt": "csv"}, {"fmt": "xlsx"}],
+        "registry": [{"fmt": "csv"}],
     }
 
 

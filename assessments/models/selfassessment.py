@@ -27,6 +27,11 @@ class SelfAssessmentAnswer(models.Model):
         validators=VALUE_BOUNDS,
     )
     comment = models.TextField(_("comment"), blank=True)
+    # A renewal starts from the previous cycle's validated values; each is to be confirmed or
+    # changed before the application can be submitted.
+    carried_over = models.BooleanField(
+        _("carried over from the previous cycle, not confirmed yet"), default=False
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,8 +1,10 @@
 """Services of the assessment: one function per user action (see each module)."""
 
 from assessments.services.assignments import (
+    PairOutcome,
     application_assign_experts,
     assessment_submit,
+    assign_in_bulk,
     assignment_accept,
     assignment_create,
     assignment_decline,
@@ -28,6 +30,7 @@ from assessments.services.experts import (
     conflict_withdraw,
     expert_eligibility,
     expert_suggestions,
+    required_expert_count,
     waived_conflicts,
     waiver_confirm,
     waiver_propose,
@@ -53,6 +56,7 @@ from assessments.services.scoring import (
 from assessments.services.selfassessment import (
     answer_save,
     answers_save,
+    carried_over_confirm,
     improvement_area_add,
     improvement_area_remove,
     self_assessment_gaps,
@@ -60,6 +64,7 @@ from assessments.services.selfassessment import (
 )
 
 __all__ = [
+    "PairOutcome",
     "agreement_rate",
     "answer_save",
     "answers_save",
@@ -67,9 +72,11 @@ __all__ = [
     "application_confirm_decision",
     "application_propose_decision",
     "assessment_submit",
+    "assign_in_bulk",
     "assignment_accept",
     "assignment_create",
     "assignment_decline",
+    "carried_over_confirm",
     "check_upload",
     "conflict_declare",
     "conflict_withdraw",
@@ -95,6 +102,7 @@ __all__ = [
     "question_answer",
     "question_ask",
     "recommendation_compute",
+    "required_expert_count",
     "score_save",
     "scores_visible_to",
     "scoring_gaps",

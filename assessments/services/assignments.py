@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,8 +16,8 @@ from assessments.services.decision import recommendation_compute
 from assessments.services.experts import conflict_in_force, expert_eligibility
 from assessments.services.scoring import consensus_prefill_agreed, scoring_gaps
 from labelling import deadlines
-from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
-from labelling.models import Application, ApplicationState, StateChange, User
+from labelling.exceptions import ActionForbidden, InvalidInput, ServiceError, TransitionRefused
+from labelling.models import OPEN_STATES, Application, ApplicationState, StateChange, User
 from labelling.rules import can
 from labelling.workflow import run_transition
 
@@ -180,3 +183,69 @@ def consensus_complete(*, application: Application, actor: User) -> StateChange:
     change = run_transition(application, "complete_consensus", actor=actor)
     recommendation_compute(application)
     return change
+
+
+# --- Several applications at once -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """What became of one (application, expert) pair of a bulk assignment."""
+
+    application: Application
+    expert: User
+    role: str
+    assigned: bool
+    reasons: tuple[str, ...] = ()
+
+
+def _open_load(expert: User) -> int:
+    return Assignment.objects.filter(
+        expert=expert,
+        status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+        application__state__in=OPEN_STATES,
+    ).count()
+
+
+def assign_in_bulk(*, actor: User, pairs: list[tuple[Application, User, str]]) -> list[PairOutcome]:
+    """Invite each expert to their application (eligibility and conflicts checked per pair as
+    ``assignment_create`` does, and the expert's open load against
+    ``EXPERT_MAX_OPEN_ASSIGNMENTS``, counting this batch), then confirm the team of every
+    application whose team is complete. A refused pair leaves the others standing."""
+    outcomes: list[PairOutcome] = []
+    for application, expert, role in pairs:
+        load = _open_load(expert)
+        if load >= settings.EXPERT_MAX_OPEN_ASSIGNMENTS:
+            outcomes.append(
+                PairOutcome(
+                    application,
+                    expert,
+                    role,
+                    False,
+                    (
+                        _("%(name)s already has %(load)d open assignments (at most %(max)d).")
+                        % {
+                            "name": expert,
+                            "load": load,
+                            "max": settings.EXPERT_MAX_OPEN_ASSIGNMENTS,
+                        },
+                    ),
+                )
+            )
+            continue
+        try:
+            with transaction.atomic():
+                assignment_create(application=application, expert=expert, role=role, actor=actor)
+        except ServiceError as refusal:
+            details = tuple(str(d) for d in getattr(refusal, "details", ()) or ())
+            outcomes.append(
+                PairOutcome(application, expert, role, False, (str(refusal.message), *details))
+            )
+        else:
+            outcomes.append(PairOutcome(application, expert, role, True))
+    for application in {o.application.pk: o.application for o in outcomes}.values():
+        fresh = Application.objects.get(pk=application.pk)
+        if fresh.state == ApplicationState.ACCEPTED and can_proceed(fresh.assign_experts):
+            with transaction.atomic():
+                application_assign_experts(application=fresh, actor=actor)
+    return outcomes

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import ImprovementArea, Indicator, SelfAssessmentAnswer
+from assessments.models import ConsensusValue, ImprovementArea, Indicator, SelfAssessmentAnswer
 from assessments.values import clean_value
 from labelling.exceptions import ActionForbidden, InvalidInput
 from labelling.models import Application, Level, User
@@ -46,6 +47,8 @@ def answer_save(
             "value": clean_value(indicator.value_type, value),
             "comment": (comment or "").strip(),
             "updated_by": actor,
+            # Saved by the manager: a carried-over value is now confirmed or changed.
+            "carried_over": False,
         },
     )
     return answer
@@ -132,8 +135,19 @@ def self_assessment_gaps(application: Application) -> list[str]:
     with_evidence = set(
         application.evidence.filter(indicator__isnull=False).values_list("indicator_id", flat=True)
     )
+    carried_over = set(
+        application.answers.filter(carried_over=True).values_list("indicator_id", flat=True)
+    )
     gaps = []
     for indicator in required_indicators(application):
+        if indicator.pk in carried_over:
+            gaps.append(
+                _(
+                    "%(code)s %(title)s: carried over from the previous cycle; confirm it or "
+                    "change it."
+                )
+                % {"code": indicator.code, "title": indicator.title}
+            )
         if indicator.pk not in answered:
             gaps.append(
                 _("%(code)s %(title)s: no value yet.")
@@ -157,3 +171,47 @@ def self_assessment_gaps(application: Application) -> list[str]:
                 % {"needed": needed, "have": have}
             )
     return gaps
+
+
+# --- A renewal starts from the previous cycle ------------------------------------------------
+
+
+def renewal_prefill(application: Application, actor: User) -> int:
+    """Pre-fill a renewal's self-assessment with the renewed label's validated values (the
+    agreed consensus values; the self-assessed ones where none was agreed), matched by indicator
+    code, each marked carried over until the manager confirms or changes it. Returns how many
+    values were carried over."""
+    if application.renews_id is None:
+        return 0
+    previous = application.renews.application
+    agreed = dict(
+        ConsensusValue.objects.filter(application=previous).values_list("indicator__code", "value")
+    )
+    assessed = dict(
+        previous.answers.filter(value__isnull=False).values_list("indicator__code", "value")
+    )
+    carried = [
+        SelfAssessmentAnswer(
+            application=application,
+            indicator=indicator,
+            value=agreed.get(indicator.code, assessed.get(indicator.code)),
+            updated_by=actor,
+            carried_over=True,
+        )
+        for indicator in required_indicators(application)
+        if agreed.get(indicator.code, assessed.get(indicator.code)) is not None
+    ]
+    SelfAssessmentAnswer.objects.bulk_create(carried)
+    return len(carried)
+
+
+def carried_over_confirm(
+    *, application: Application, actor: User, indicator: Indicator | None = None
+) -> int:
+    """The manager confirms a carried-over value as it is (or every one, without
+    ``indicator``); returns how many were confirmed."""
+    _require_editable(application, actor)
+    answers = application.answers.filter(carried_over=True)
+    if indicator is not None:
+        answers = answers.filter(indicator=indicator)
+    return answers.update(carried_over=False, updated_by=actor, updated_at=timezone.now())

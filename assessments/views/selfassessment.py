@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments import services
@@ -51,6 +52,8 @@ class AnswerRow:
     evidence: list[Evidence]
     #: For yes/no and rubric indicators, the values to pick from; empty for a number.
     choices: list[tuple[str, str]]
+    #: A renewal's value from the previous cycle, not confirmed or changed yet.
+    carried_over: bool = False
 
     @property
     def value_label(self) -> str:
@@ -111,6 +114,7 @@ def _sections(
                 result=indicator.evaluate(stored) if stored is not None else None,
                 evidence=evidence.get(indicator.pk, []),
                 choices=_choices(indicator),
+                carried_over=bool(answer and answer.carried_over),
             )
         )
     return list(sections.values())
@@ -151,6 +155,7 @@ def _render_page(
             "is_silver": application.level == Level.SILVER,
             "areas": application.improvement_areas.all(),
             "area_form": area_form or ImprovementAreaForm(),
+            "carried_over": application.answers.filter(carried_over=True).count(),
         },
         status=status,
     )
@@ -232,6 +237,32 @@ def self_assessment_save(request: HttpRequest, pk: int, dimension_pk: int) -> Ht
 
 @login_required
 @require_POST
+def carried_over_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a renewal's carried-over value as it is (``indicator`` posted), or all of them."""
+    application = selectors.application_get(user=request.user, pk=pk)
+    indicator = None
+    if request.POST.get("indicator"):
+        indicator = get_object_or_404(
+            required_indicators(application), pk=_int_or_none(request.POST["indicator"])
+        )
+    count = services.carried_over_confirm(
+        application=application, actor=request.user, indicator=indicator
+    )
+    messages.success(
+        request,
+        ngettext("%(count)d value confirmed.", "%(count)d values confirmed.", count)
+        % {"count": count},
+    )
+    anchor = f"answer-{indicator.pk}" if indicator else ""
+    return redirect(_page_url(application, anchor))
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+@login_required
+@require_POST
 def improvement_area_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     form = ImprovementAreaForm(request.POST)
@@ -260,6 +291,11 @@ def improvement_area_remove(request: HttpRequest, pk: int, area_pk: int) -> Http
 
 urlpatterns = [
     path("applications/<int:pk>/self-assessment/", self_assessment, name="self_assessment"),
+    path(
+        "applications/<int:pk>/self-assessment/confirm/",
+        carried_over_confirm,
+        name="carried_over_confirm",
+    ),
     path(
         "applications/<int:pk>/self-assessment/<int:dimension_pk>/",
         self_assessment_save,

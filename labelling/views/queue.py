@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from labelling import queue, selectors
+from labelling import deadlines, queue, selectors
 from labelling.forms import QueueFilterForm
-from labelling.models import Notice
+from labelling.models import Deadline, Notice
 from labelling.rules import can
 
 QUEUE_PAGE_SIZE = 50
@@ -47,6 +48,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
             "total": len(rows),
             "overdue": sum(1 for row in rows if row.overdue),
             "query": query.urlencode(),
+            "can_bulk": request.user.is_secretariat,
             "failed_effects": (
                 selectors.effects_needing_attention().count()
                 if can(request.user, "labelling.manage_effects")
@@ -78,3 +80,22 @@ def notices_mark_read(request: HttpRequest) -> HttpResponse:
     if not one:
         messages.success(request, _("All notices marked as read (%(count)d).") % {"count": count})
     return redirect("notice_list")
+
+
+@login_required
+@require_POST
+def bulk_remind(request: HttpRequest) -> HttpResponse:
+    """A reminder now for each chosen deadline (the secretariat's queue)."""
+    ids = [int(pk) for pk in request.POST.getlist("deadline") if pk.isdigit()]
+    chosen = Deadline.objects.filter(
+        pk__in=ids, application__in=selectors.visible_applications(request.user)
+    ).select_related("application")
+    sent = 0
+    for deadline in chosen:
+        deadlines.send_reminder_now(deadline=deadline, by=request.user)
+        sent += 1
+    messages.success(
+        request,
+        ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent) % {"count": sent},
+    )
+    return redirect("work_queue")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.models import ExpertProfile, MethodologyVersion
+from assessments.models import ConflictDeclaration, ExpertProfile, MethodologyVersion
 from assessments.services.experts import conflict_in_force
 from labelling import services
 from labelling.models import Invitation, InvitationRole, Organisation, Sector, User
@@ -75,6 +75,23 @@ def _ensure_conflict(expert: User, organisation_name: str, tie: str) -> None:
         return
     assessment_services.conflict_declare(
         expert=expert, organisation=organisation, description=tie, actor=expert
+    )
+
+
+WAIVER_REASON = (
+    "The advice was a single paid workshop, ended a year ago; no continuing tie. Waiving lets the "
+    "only Italian-speaking expert assess."
+)
+
+
+def _ensure_waiver_proposed(proposer: User) -> None:
+    """A waiver of the demo's conflict, proposed and waiting for a second member (the
+    secretariat's conflicts page shows both steps)."""
+    declaration = ConflictDeclaration.objects.in_force().order_by("pk").first()
+    if declaration is None or declaration.waivers.exists():
+        return
+    assessment_services.waiver_propose(
+        declaration=declaration, actor=proposer, reason=WAIVER_REASON
     )
 
 
@@ -164,6 +181,7 @@ def seed_demo() -> SeedReport:
         report.organisations_created.append(spec.name)
     for email, organisation_name, tie in CONFLICTS:
         _ensure_conflict(people[email], organisation_name, tie)
+    _ensure_waiver_proposed(people[SECRETARIAT_2])
     _ensure_invitation(INVITED_EXPERT, people[SECRETARIAT])
     labels_expire()  # what the daily task would have done for the oldest label
     return report

@@ -446,6 +446,8 @@ EXPERTS_OWN_ASSIGNMENT = {
 }
 LIST = {"manager": 200, "expert": 200, "secretariat": 200, "anonymous": 401}
 PUBLIC = {"manager": 200, "expert": 200, "secretariat": 200, "anonymous": 200}
+#: The secretariat's exports: refused to anyone else, whatever they can see.
+EXPORTS = {"manager": 403, "expert": 403, "secretariat": 200, "anonymous": 401}
 
 
 def succeeding_with(success: int, expected: dict[str, tuple[int, int]]) -> dict[str, Expected]:
@@ -603,7 +605,8 @@ TABLE = [
         declared_conflict,
         {
             "manager": (404, 404),
-            "expert": (403, 404),
+            # An expert withdraws a declaration they made themselves (by mistake).
+            "expert": (200, 404),
             "secretariat": (200, 200),
             **ANONYMOUS,
         },
@@ -709,6 +712,21 @@ TABLE = [
     Row("GET", f"{APPLICATIONS}/certificate/", certificate_of(), READ_BY_WHO_SEES_IT),
     Row("GET", f"{APPLICATIONS}/certificate.pdf", rendered_certificate, READ_BY_WHO_SEES_IT),
     Row("GET", f"{APPLICATIONS}/report.pdf", rendered_certificate, READ_BY_WHO_SEES_IT),
+    # Exports: the secretariat's, but the public registry.
+    Row(
+        "GET",
+        f"{APPLICATIONS}/audit/",
+        application_in(S.IN_ASSESSMENT),
+        {
+            "manager": (403, 403),
+            "expert": (403, 403),
+            "secretariat": (200, 200),
+            **ANONYMOUS,
+        },
+    ),
+    Row("GET", "/api/v1/exports/applications/", nothing, EXPORTS),
+    Row("GET", "/api/v1/exports/workload/", nothing, EXPORTS),
+    Row("GET", "/api/v1/public/registry/export/", nothing, PUBLIC),
     Row(
         "POST",
         f"{APPLICATIONS}/certificate/retry/",

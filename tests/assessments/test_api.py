@@ -679,8 +679,24 @@ def test_secretariat_withdraws_a_declaration(api, secretariat, lead_expert):
     assert response.json()["withdrawn_at"] is not None
 
 
-def test_expert_cannot_withdraw_their_declaration(api, lead_expert):
+def test_expert_withdraws_a_declaration_they_made_by_mistake(api, lead_expert):
     declaration = factories.ConflictDeclarationFactory(expert=lead_expert)
+
+    response = _as(api, lead_expert).post(
+        reverse("api_conflict_withdraw", args=[declaration.pk]),
+        {"reason": "Not true any more"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    declaration.refresh_from_db()
+    assert declaration.withdrawal_reason == "Not true any more"
+
+
+def test_expert_cannot_withdraw_a_declaration_the_secretariat_recorded(
+    api, lead_expert, secretariat
+):
+    declaration = factories.ConflictDeclarationFactory(expert=lead_expert, declared_by=secretariat)
 
     response = _as(api, lead_expert).post(
         reverse("api_conflict_withdraw", args=[declaration.pk]),
