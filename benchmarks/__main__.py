@@ -4,9 +4,14 @@ from benchmarks.harness import setup_django, throwaway_database
 
 setup_django()
 
-from benchmarks import certificates, engine, transitions  # noqa: E402 (Django must be set up first)
+from benchmarks import (  # noqa: E402 (Django must be set up first)
+    certificates,
+    engine,
+    queue,
+    transitions,
+)
 
-BENCHMARKS = [engine, transitions, certificates]
+BENCHMARKS = [engine, transitions, queue, certificates]
 
 with throwaway_database():
     for benchmark in BENCHMARKS:
