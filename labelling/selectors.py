@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from labelling.history import Edit, admin_edits
 from labelling.models import (
     ApiToken,
     Application,
+    Deadline,
     Effect,
     EffectState,
     Invitation,
@@ -55,7 +56,18 @@ def visible_organisations(user: User, queryset: QuerySet | None = None) -> Query
 
 
 def application_list(*, user: User, state: str = "") -> QuerySet[Application]:
-    queryset = visible_applications(user).select_related("organisation")
+    """The applications ``user`` sees, each with ``next_due``: the earliest due date of its
+    open work (the lists mark it overdue)."""
+    next_due = (
+        Deadline.objects.filter(application=OuterRef("pk"), done_at__isnull=True)
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    queryset = (
+        visible_applications(user)
+        .select_related("organisation")
+        .annotate(next_due=Subquery(next_due))
+    )
     if state:
         queryset = queryset.filter(state=state)
     return queryset

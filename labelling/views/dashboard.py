@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from labelling import extensions, selectors
@@ -50,6 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "state_query": _query_without(data, "page", "state"),
         "can_view_statistics": can(request.user, "labelling.view_statistics"),
         "can_export": can(request.user, "reports.export"),
+        "now": timezone.now(),
         "effects_needing_attention": (
             selectors.effects_needing_attention().count()
             if can(request.user, "labelling.manage_effects")

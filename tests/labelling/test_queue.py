@@ -339,3 +339,13 @@ def test_a_state_change_notification_is_also_a_notice(
     notice = Notice.objects.get(recipient=secretariat)
     assert notice.application == bronze
     assert notice.text.startswith("Application submitted")
+
+
+def test_the_dashboards_application_list_marks_overdue_work(client, bronze, crew, secretariat):
+    _walked(bronze, crew, S.IN_ASSESSMENT)
+    Deadline.objects.filter(kind=K.SCORE).update(due_at=timezone.now() - DAY)
+    client.force_login(secretariat)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert '<strong class="error">overdue</strong>' in page
