@@ -155,6 +155,11 @@ def letter_html(letter: DecisionLetter) -> str:
         )
 
 
+def letter_preview_pdf(letter: DecisionLetter) -> bytes:
+    """The letter as it will print, unsigned: what the secretariat checks before sending."""
+    return html_to_pdf(letter_html(letter))
+
+
 def _render_files(letter: DecisionLetter) -> None:
     """The signed letter, and for an outcome with no certificate its assessment report; made
     once (a retry after a mail failure sends the same files)."""

@@ -23,6 +23,7 @@ urlpatterns = [
     path("labels/<int:pk>/<slug:action>/", secretariat.label_action, name="label_action"),
     path("letters/<int:pk>/letter.pdf", secretariat.letter_pdf, name="letter_pdf"),
     path("letters/<int:pk>/edit/", secretariat.letter_edit, name="letter_edit"),
+    path("letters/<int:pk>/preview.pdf", secretariat.letter_preview, name="letter_preview"),
     path("letters/<int:pk>/send/", secretariat.letter_send, name="letter_send"),
     path("", public.home, name="home"),
     path("statistics/", secretariat.scheme_statistics, name="statistics"),

@@ -60,6 +60,15 @@ def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft as it will print (unsigned), for the secretariat before sending."""
+    letter = _letter(request, pk)
+    if not can(request.user, "reports.send_decision_letter", letter.application):
+        raise Http404
+    return HttpResponse(letters.letter_preview_pdf(letter), content_type="application/pdf")
+
+
+@login_required
 @require_POST
 def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)

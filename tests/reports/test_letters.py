@@ -205,6 +205,20 @@ def test_the_manager_reads_a_sent_letter_but_never_a_draft(
     assert client.get(f"/letters/{letter.pk}/letter.pdf").status_code == 200
 
 
+def test_the_secretariat_previews_the_draft_as_pdf_and_the_manager_cannot(
+    decide, secretariat, manager, client
+):
+    letter = decide(Level.BRONZE, Outcome.BRONZE)
+    client.force_login(secretariat)
+
+    preview = client.get(f"/letters/{letter.pk}/preview.pdf")
+
+    assert preview["Content-Type"] == "application/pdf"
+    assert "BRONZE label" in _pdf_text(preview.content)
+    client.force_login(manager)
+    assert client.get(f"/letters/{letter.pk}/preview.pdf").status_code == 404
+
+
 def test_an_outsider_cannot_download_a_letter(
     decide, secretariat, client, outsider, django_capture_on_commit_callbacks
 ):
