@@ -45,6 +45,8 @@ from labelling.workflow import AFTER_TRANSITION, record_event
 S = ApplicationState
 K = DeadlineKind
 ESCALATION = "escalation"
+#: What a recorded version keeps of its reason (django-simple-history's column).
+CHANGE_REASON_CHARS = 100
 MANUAL = "manual"
 
 
@@ -137,7 +139,8 @@ def move_due_date(
     with transaction.atomic():
         deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
         deadline.due_at = due_at
-        deadline._change_reason = reason
+        # The version keeps the first 100 characters (its column); the history line the rest.
+        deadline._change_reason = reason[:CHANGE_REASON_CHARS]
         deadline._history_user = actor
         deadline.save(update_fields=["due_at"])
         # Reminders count from the new date: those sent for the old one stay on record.

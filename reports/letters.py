@@ -28,6 +28,9 @@ from reports.models import DecisionLetter, LetterKind
 from reports.pdf.render import html_to_pdf, printable, render_report_pdf
 from reports.pdf.signing import sign_pdf
 
+#: The length of an edit's reason: the recorded version's column (django-simple-history).
+EDIT_REASON_CHARS = 100
+
 #: The transitions that record an outcome the organisation is written to about.
 LETTER_TRANSITIONS = {"confirm_decision", "reject", "uphold_appeal", "dismiss_appeal"}
 
@@ -108,14 +111,21 @@ def letter_update(*, letter: DecisionLetter, actor: User, body: str, reason: str
     body = (body or "").strip()
     if not body:
         raise InvalidInput(_("The letter cannot be empty."), field="body")
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise InvalidInput(_("Say what the edit changes."), field="reason")
+    if len(reason) > EDIT_REASON_CHARS:
+        raise InvalidInput(
+            _("Say what the edit changes in at most %(count)d characters.")
+            % {"count": EDIT_REASON_CHARS},
+            field="reason",
+        )
     with transaction.atomic():
         letter = DecisionLetter.objects.select_for_update().get(pk=letter.pk)
         if letter.is_sent:
             raise TransitionRefused(_("This letter has been sent; it can no longer change."))
         letter.body = body + "\n"
-        letter._change_reason = reason.strip()
+        letter._change_reason = reason
         letter._history_user = actor
         letter.save(update_fields=["body"])
     return letter

@@ -134,6 +134,13 @@ def test_an_edit_is_recorded_with_who_and_why(decide, secretariat):
     )
 
 
+def test_an_edit_reason_longer_than_its_record_is_refused(decide, secretariat):
+    letter = decide(Level.BRONZE, Outcome.BRONZE)
+
+    with pytest.raises(InvalidInput):
+        letters.letter_update(letter=letter, actor=secretariat, body="Text", reason="x" * 101)
+
+
 def test_an_edit_needs_a_reason(decide, secretariat):
     letter = decide(Level.BRONZE, Outcome.BRONZE)
 
