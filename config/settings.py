@@ -288,6 +288,13 @@ CERTIFICATE_SIGNING_KEY_PASSPHRASE = env.str("CERTIFICATE_SIGNING_KEY_PASSPHRASE
 CERTIFICATE_SIGNING_LOCATION = env.str("CERTIFICATE_SIGNING_LOCATION", default="")
 # The only files a certificate or report may load while it is rendered (reports.pdf.render).
 PDF_RESOURCE_DIRS = [BASE_DIR / "static"]
+# The certificate's signatory and images (scheme settings). The images are files under
+# PDF_RESOURCE_DIRS, given relative to the project (e.g. "static/img/scheme-logo.svg"); the
+# renderer refuses anything else.
+CERTIFICATE_SIGNATORY_NAME = env.str("CERTIFICATE_SIGNATORY_NAME", default="")
+CERTIFICATE_SIGNATORY_FUNCTION = env.str("CERTIFICATE_SIGNATORY_FUNCTION", default="")
+CERTIFICATE_LOGO = env.str("CERTIFICATE_LOGO", default="")
+CERTIFICATE_SIGNATURE_IMAGE = env.str("CERTIFICATE_SIGNATURE_IMAGE", default="")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -44,6 +44,7 @@ class OrganisationForm(forms.ModelForm):
             "region",
             "sectors",
             "website",
+            "language",
             "founded_year",
             "members_companies",
             "members_research",

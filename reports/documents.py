@@ -20,6 +20,7 @@ from assessments.services.decision import latest_recommendation
 from assessments.services.experts import waived_conflicts
 from assessments.services.selfassessment import required_indicators
 from labelling.models import Application, Level, Organisation, Outcome
+from labelling.regions import region_name
 from reports.models import Certificate, Label, LabelState
 from reports.pdf.data import (
     CertificateData,
@@ -38,6 +39,8 @@ def verify_url(number: str) -> str:
 
 def organisation_language(organisation: Organisation) -> str:
     """The language the organisation is written to in: its first manager's (English else)."""
+    if organisation.language:
+        return organisation.language
     manager = organisation.managers.filter(is_active=True).order_by("pk").first()
     return manager.language if manager else settings.LANGUAGE_CODE
 
@@ -54,7 +57,7 @@ def _organisation_fields(label: Label | Application, language: str) -> dict[str,
         "organisation_name": organisation.name,
         "organisation_legal_name": organisation.legal_name,
         "country_name": country,
-        "region": organisation.region,
+        "region": region_name(organisation.region),
     }
 
 
@@ -63,7 +66,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
     language = _language(label)
     with translation.override(language):
         level_label = str(Level(label.level).label)
-        methodology_name = str(label.application.methodology)
+        methodology_name = label.application.methodology.name
     return CertificateData(
         number=certificate.number,
         level=label.level,
@@ -73,6 +76,10 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         issued_on=timezone.localdate(certificate.issued_at),
         verify_url=verify_url(certificate.number),
         methodology_name=methodology_name,
+        signatory_name=settings.CERTIFICATE_SIGNATORY_NAME,
+        signatory_function=settings.CERTIFICATE_SIGNATORY_FUNCTION,
+        logo_path=settings.CERTIFICATE_LOGO,
+        signature_path=settings.CERTIFICATE_SIGNATURE_IMAGE,
         score_pct=label.score_pct,
         language=language,
         **_organisation_fields(label, language),
@@ -181,7 +188,7 @@ def _report_data(
     departed = application.recommended_outcome not in ("", awarded)
     scores = label if label is not None else recommendation
     return ReportData(
-        methodology_name=str(application.methodology),
+        methodology_name=application.methodology.name,
         level=label.level if label is not None else "",
         level_label=level_label,
         gold_score_pct=scores.gold_score_pct if scores is not None else None,

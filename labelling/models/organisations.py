@@ -69,6 +69,14 @@ class Organisation(FSMModelMixin, models.Model):
     )
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Certificates, reports and letters are written in it; empty: its first manager's.
+    language = models.CharField(
+        _("language of certificates and letters"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the language of the organisation's first manager."),
+    )
     founded_year = models.PositiveSmallIntegerField(
         _("founded"),
         null=True,

@@ -41,6 +41,12 @@ class CertificateData:
     language: str = "en"
     issuer_name: str = ""
     """Shown as the issuing secretariat; empty means the translated "labelling secretariat"."""
+    signatory_name: str = ""
+    signatory_function: str = ""
+    #: Bundled files (under ``PDF_RESOURCE_DIRS``), relative to the project: scheme settings,
+    #: never anything a person typed.
+    logo_path: str = ""
+    signature_path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
