@@ -292,6 +292,8 @@ PDF_RESOURCE_DIRS = [BASE_DIR / "static"]
 # PDF_RESOURCE_DIRS, given relative to the project (e.g. "static/img/scheme-logo.svg"); the
 # renderer refuses anything else.
 CERTIFICATE_SIGNATORY_NAME = env.str("CERTIFICATE_SIGNATORY_NAME", default="")
+# The scheme's name as the issuer of credentials shared elsewhere (LinkedIn's "add to profile").
+CERTIFICATE_ISSUER_NAME = env.str("CERTIFICATE_ISSUER_NAME", default="Cluster Excellence Labels")
 CERTIFICATE_SIGNATORY_FUNCTION = env.str("CERTIFICATE_SIGNATORY_FUNCTION", default="")
 CERTIFICATE_LOGO = env.str("CERTIFICATE_LOGO", default="")
 CERTIFICATE_SIGNATURE_IMAGE = env.str("CERTIFICATE_SIGNATURE_IMAGE", default="")

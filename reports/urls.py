@@ -7,6 +7,7 @@ urlpatterns = [
     path("verify/", public.verify_lookup, name="verify_lookup"),
     path("verify/<str:number>/", public.verify, name="verify"),
     path("verify/<str:number>/certificate.pdf", public.certificate_pdf, name="certificate_pdf"),
+    path("verify/<str:number>/badge.png", public.verify_badge, name="verify_badge"),
     path("registry/", public.registry, name="registry"),
     path("registry/export.<slug:fmt>", exports.registry_export, name="registry_export"),
     path(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from labelling.api_throttling import throttle_page
 from labelling.middleware import accepts_upload
-from reports import selectors, statistics
+from reports import selectors, sharing, statistics
 from reports.filters import LabelFilter
 from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
 from reports.models import Certificate, CertificateState
@@ -32,6 +33,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     if certificate.number != number:
         return redirect("verify", number=certificate.number)
     status = selectors.public_status(certificate.label)
+    verify_url = sharing.absolute(reverse("verify", args=[certificate.number]))
     return render(
         request,
         "reports/pages/verify.html",
@@ -40,8 +42,21 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             "label": certificate.label,
             "status": status,
             "status_label": selectors.PUBLIC_STATUS_LABELS[status],
+            "verify_url": verify_url,
+            "badge_url": sharing.absolute(reverse("verify_badge", args=[certificate.number])),
+            "linkedin_url": sharing.linkedin_url(certificate) if status == "valid" else "",
         },
     )
+
+
+def verify_badge(request: HttpRequest, number: str) -> FileResponse:
+    """The label's image (link previews, the embeddable badge): drawn once, then stored."""
+    certificate = selectors.certificate_by_number(number)
+    if certificate is None or certificate.number != number:
+        raise Http404
+    response = FileResponse(sharing.badge_file(certificate), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @accepts_upload(lambda: MAX_VERIFY_BYTES)

@@ -76,3 +76,36 @@ def test_choosing_a_language_switches_the_page_without_an_inline_handler(page: P
 
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page).to_have_url(re.compile("/registry/$"))
+
+
+def test_the_verification_page_can_be_shared(person, language, screenshot):
+    """Link previews find their tags, LinkedIn's link carries the certification, and the
+    badge image loads; in English and German."""
+    from urllib.parse import parse_qs, urlsplit
+
+    certificate = factories.LabelFactory(level=Level.SILVER).certificate
+    visitor = person(None)
+    page = visitor.page
+    page.goto(f"/verify/{certificate.number}/")
+
+    assert (
+        page.locator('meta[property="og:title"]')
+        .get_attribute("content")
+        .startswith(certificate.label.organisation.name)
+    )
+    image = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert image.endswith(f"/verify/{certificate.number}/badge.png")
+    assert page.locator('meta[name="twitter:card"]').get_attribute("content") == (
+        "summary_large_image"
+    )
+    link = page.get_by_role("link", name=visitor.t("Add to LinkedIn profile"))
+    query = parse_qs(urlsplit(link.get_attribute("href")).query)
+    assert query["startTask"] == ["CERTIFICATION_NAME"]
+    assert query["certId"] == [certificate.number]
+    assert query["certUrl"][0].endswith(f"/verify/{certificate.number}/")
+    assert query["issueYear"]
+    assert query["expirationMonth"]
+    badge = page.locator("#share img")
+    expect(badge).to_be_visible()
+    assert page.evaluate("img => img.naturalWidth", badge.element_handle()) == 1200
+    visitor.screenshot(f"verification-share-{language}")
