@@ -288,6 +288,10 @@ CERTIFICATE_SIGNING_KEY_PASSPHRASE = env.str("CERTIFICATE_SIGNING_KEY_PASSPHRASE
 CERTIFICATE_SIGNING_LOCATION = env.str("CERTIFICATE_SIGNING_LOCATION", default="")
 # The only files a certificate or report may load while it is rendered (reports.pdf.render).
 PDF_RESOURCE_DIRS = [BASE_DIR / "static"]
+# Ed25519 keys (PEM files) of the credentials the scheme issues, published in its DID document
+# (/.well-known/did.json): the first signs, the others are retired keys kept so that what they
+# signed still verifies. Unset, a development key is generated under VAR_DIR.
+CREDENTIAL_SIGNING_KEYS = env.list("CREDENTIAL_SIGNING_KEYS", default=[])
 # The certificate's signatory and images (scheme settings). The images are files under
 # PDF_RESOURCE_DIRS, given relative to the project (e.g. "static/img/scheme-logo.svg"); the
 # renderer refuses anything else.

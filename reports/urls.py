@@ -9,6 +9,7 @@ urlpatterns = [
     path("verify/<str:number>/certificate.pdf", public.certificate_pdf, name="certificate_pdf"),
     path("verify/<str:number>/badge.png", public.verify_badge, name="verify_badge"),
     path("registry/", public.registry, name="registry"),
+    path(".well-known/did.json", public.did_document, name="did_document"),
     path("registry/export.<slug:fmt>", exports.registry_export, name="registry_export"),
     path(
         "exports/applications.<slug:fmt>", exports.applications_export, name="applications_export"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from labelling.api_throttling import throttle_page
 from labelling.middleware import accepts_upload
-from reports import selectors, sharing, statistics
+from reports import did, selectors, sharing, statistics
 from reports.filters import LabelFilter
 from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
 from reports.models import Certificate, CertificateState
@@ -114,3 +114,11 @@ def registry(request: HttpRequest) -> HttpResponse:
             "status_labels": selectors.PUBLIC_STATUS_LABELS,
         },
     )
+
+
+def did_document(request: HttpRequest) -> JsonResponse:
+    """The scheme's ``did:web`` document: who issues the labels' credentials, and its keys."""
+    response = JsonResponse(did.did_document(), content_type="application/did+json")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
