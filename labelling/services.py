@@ -52,6 +52,7 @@ ORGANISATION_FIELDS = {
     "members_research",
     "members_public",
     "management_fte",
+    "language",
 }
 
 

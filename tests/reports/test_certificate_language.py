@@ -99,3 +99,12 @@ def test_the_scheme_names_its_signatory_and_shows_its_logo(german_certificate, s
     assert "HEAD OF THE LABELLING SECRETARIAT" in text  # set in small capitals
     assert "CELabel" in text  # the logo's own text, drawn from the bundled SVG
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_the_manager_chooses_the_language_of_the_documents_in_the_profile(organisation, manager):
+    from reports.documents import organisation_language
+
+    services.organisation_update(organisation=organisation, actor=manager, language="de")
+
+    organisation.refresh_from_db()
+    assert organisation_language(organisation) == "de"
