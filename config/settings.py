@@ -22,7 +22,11 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Links and QR codes point where the site answers: `PORT=8101 make run` gives :8101 unless set.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=f"http://127.0.0.1:{env.int('PORT', default=8000)}",
+)
 
 INSTALLED_APPS = [
     # Before the admin, which it extends with a field per language.

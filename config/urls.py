@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -32,6 +34,8 @@ urlpatterns = [
         name="api_docs",
     ),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the bundled icon.
+    path("favicon.ico", lambda request: redirect(static("img/favicon.svg")), name="favicon"),
     path("i18n/setlang/", account.set_language, name="set_language"),
     # Log-in, log-out, password reset and change, e-mail addresses, second factor (allauth).
     path("accounts/", include("allauth.urls")),
