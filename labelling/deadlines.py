@@ -33,12 +33,11 @@ from labelling.models import (
     ApplicationState,
     Deadline,
     DeadlineKind,
-    Notice,
     Reminder,
     StateChange,
     User,
 )
-from labelling.notifications import application_url, render_mail
+from labelling.notifications import application_url, notify, render_mail
 from labelling.rules import can
 from labelling.workflow import AFTER_TRANSITION, record_event
 
@@ -171,6 +170,11 @@ def _retire_automatic_reminders(deadline: Deadline) -> None:
 # --- Who is waiting, and when ---------------------------------------------------------------
 
 
+def _still_due(deadline: Deadline) -> bool:
+    """Open, on an application still under way (what ``open_deadlines`` selects)."""
+    return deadline.is_open and deadline.application.state in OPEN_STATES
+
+
 def open_deadlines() -> QuerySet[Deadline]:
     return Deadline.objects.filter(done_at__isnull=True, application__state__in=OPEN_STATES)
 
@@ -286,7 +290,7 @@ def send_reminder_now(*, deadline: Deadline, by: User) -> Reminder:
     """A reminder the secretariat sends by hand (counted apart from the automatic ones)."""
     if not can(by, "labelling.change_deadline", deadline.application):
         raise ActionForbidden(_("Only the secretariat sends reminders."))
-    if not deadline.is_open or deadline.application.state not in OPEN_STATES:
+    if not _still_due(deadline):
         raise InvalidInput(_("This work is done; there is nothing to remind anyone of."))
     now = timezone.now()
     kind = f"{MANUAL}-{now:%Y%m%d%H%M%S%f}"
@@ -340,15 +344,6 @@ def notice_text(deadline: Deadline, event: str) -> str:
     }
 
 
-def notify(
-    person: User, text: str, *, url: str = "", application: Application | None = None
-) -> Notice:
-    """Write an in-app notice for ``person`` (the header counts the unread ones)."""
-    return Notice.objects.create(
-        recipient=person, text=text[:500], url=url[:500], application=application
-    )
-
-
 def deliver_deadline_mail(*, reminder_id: int, recipient_id: int) -> int:
     """The e-mail of a reminder or escalation; ``Reminder`` rows are written once, and the
     effect's key is unique per recipient, so it goes out once."""
@@ -361,9 +356,7 @@ def deliver_deadline_mail(*, reminder_id: int, recipient_id: int) -> int:
     if reminder is None or recipient is None:
         return 0
     deadline = reminder.deadline
-    if reminder.kind != ESCALATION and (
-        not deadline.is_open or deadline.application.state not in OPEN_STATES
-    ):
+    if reminder.kind != ESCALATION and not _still_due(deadline):
         return 0  # done since the reminder was written: nobody is reminded of finished work
     event = ESCALATION if reminder.kind == ESCALATION else "reminder"
     with translation.override(recipient.language):

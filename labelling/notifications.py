@@ -101,12 +101,18 @@ def recipients_for(change: StateChange) -> list[User]:
     return sorted(people.values(), key=lambda u: u.email)
 
 
+def site_url(path: str) -> str:
+    """``path`` as an absolute address on the site (``SITE_URL``), for mail, documents and
+    anything read away from the site."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def application_url(application: Application) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("application_detail", args=[application.pk])
+    return site_url(reverse("application_detail", args=[application.pk]))
 
 
 def organisation_url(organisation: Organisation) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("organisation_detail", args=[organisation.pk])
+    return site_url(reverse("organisation_detail", args=[organisation.pk]))
 
 
 def render_mail(template: str, recipient: User, context: dict) -> tuple[str, str]:
@@ -161,6 +167,16 @@ def send_to_managers(organisation, template: str, context: dict) -> int:
     return len(managers)
 
 
+def notify(
+    person: User, text: str, *, url: str = "", application: Application | None = None
+) -> Notice:
+    """Write an in-app notice for ``person`` (the header counts the unread ones); ``text`` and
+    ``url`` are cut to their columns."""
+    return Notice.objects.create(
+        recipient=person, text=text[:500], url=url[:500], application=application
+    )
+
+
 def deliver_notifications(change: StateChange) -> int:
     """Send the e-mails for ``change`` that were not sent yet; returns how many were sent now.
 
@@ -186,12 +202,7 @@ def deliver_notifications(change: StateChange) -> int:
             # The same news in the site (the header counts it), written with the e-mail so a
             # failed send leaves neither.
             concern = _concern_of(change)
-            Notice.objects.create(
-                recipient=recipient,
-                text=subject[:500],
-                url=concern.url[:500],
-                application=concern.application,
-            )
+            notify(recipient, subject, url=concern.url, application=concern.application)
             EmailMessage(subject, body, to=[recipient.email]).send()
             pending.subject = subject[:255]
             pending.sent_at = timezone.now()

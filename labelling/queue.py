@@ -93,14 +93,6 @@ def _entered_state(application_field: str = "pk") -> Subquery:
     )
 
 
-def _running_deadline(kind: str) -> Subquery:
-    return Subquery(
-        Deadline.objects.filter(application=OuterRef("pk"), kind=kind, done_at__isnull=True)
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
-
-
 def _owed_by(user: User) -> Q:
     """The deadlines ``user`` owes: their own, and the managers' of their organisations."""
     owed = Q(assignee=user)
@@ -159,18 +151,10 @@ def waiting_for(
     )
     if not include_done:
         deadlines = deadlines.filter(done_at__isnull=True, application__state__in=OPEN_STATES)
-    for deadline in deadlines:
-        rows.append(
-            QueueRow(
-                action=deadline.get_kind_display(),
-                application=deadline.application,
-                state_label=deadline.application.get_state_display(),
-                entered_state_at=deadline.entered_state_at,
-                due_at=deadline.due_at,
-                url=_row_url(deadline.application),
-                done_at=deadline.done_at,
-            )
-        )
+    rows.extend(
+        _deadline_row(deadline, deadline.get_kind_display(), done_at=deadline.done_at)
+        for deadline in deadlines
+    )
 
     if user.is_secretariat:
         rows.extend(_escalated_rows(scope))
@@ -181,8 +165,8 @@ def waiting_for(
             .select_related("organisation")
             .annotate(
                 entered_state_at=_entered_state(),
-                decide_due=_running_deadline(K.DECIDE),
-                complete_due=_running_deadline(K.COMPLETE),
+                decide_due=selectors.next_due(K.DECIDE),
+                complete_due=selectors.next_due(K.COMPLETE),
             )
         )
         for application in waiting:
@@ -219,21 +203,30 @@ def _escalated_rows(scope: QuerySet[Application]) -> list[QueueRow]:
         .annotate(entered_state_at=_entered_state("application_id"))
     )
     return [
-        QueueRow(
-            action=str(_("Overdue: %(what)s (%(who)s)"))
+        _deadline_row(
+            deadline,
+            str(_("Overdue: %(what)s (%(who)s)"))
             % {
                 "what": deadline.get_kind_display(),
                 "who": deadline.assignee or _("the organisation's managers"),
             },
-            application=deadline.application,
-            state_label=deadline.application.get_state_display(),
-            entered_state_at=deadline.entered_state_at,
-            due_at=deadline.due_at,
-            url=_row_url(deadline.application),
             deadline_id=deadline.pk,
         )
         for deadline in escalated
     ]
+
+
+def _deadline_row(deadline: Deadline, action: str, **extra) -> QueueRow:
+    """A row about a deadline (annotated with ``entered_state_at``) and its application."""
+    return QueueRow(
+        action=action,
+        application=deadline.application,
+        state_label=deadline.application.get_state_display(),
+        entered_state_at=deadline.entered_state_at,
+        due_at=deadline.due_at,
+        url=_row_url(deadline.application),
+        **extra,
+    )
 
 
 FAR = datetime.datetime.max.replace(tzinfo=datetime.UTC)

@@ -58,19 +58,21 @@ def visible_organisations(user: User, queryset: QuerySet | None = None) -> Query
 def application_list(*, user: User, state: str = "") -> QuerySet[Application]:
     """The applications ``user`` sees, each with ``next_due``: the earliest due date of its
     open work (the lists mark it overdue)."""
-    next_due = (
-        Deadline.objects.filter(application=OuterRef("pk"), done_at__isnull=True)
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
     queryset = (
-        visible_applications(user)
-        .select_related("organisation")
-        .annotate(next_due=Subquery(next_due))
+        visible_applications(user).select_related("organisation").annotate(next_due=next_due())
     )
     if state:
         queryset = queryset.filter(state=state)
     return queryset
+
+
+def next_due(kind: str = "") -> Subquery:
+    """For an application query: the earliest due date of its open work (of ``kind`` only,
+    if given)."""
+    open_work = Deadline.objects.filter(application=OuterRef("pk"), done_at__isnull=True)
+    if kind:
+        open_work = open_work.filter(kind=kind)
+    return Subquery(open_work.order_by("due_at").values("due_at")[:1])
 
 
 def application_get(*, user: User, pk: int) -> Application:

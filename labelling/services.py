@@ -37,7 +37,7 @@ from labelling.models import (
     StateChange,
     User,
 )
-from labelling.notifications import render_mail_in
+from labelling.notifications import render_mail_in, site_url
 from labelling.rules import can
 from labelling.workflow import record_creation, record_event, run_transition
 
@@ -460,7 +460,7 @@ def invitation_mail(*, invitation_id: int, sending: int) -> int:
         invitation.save(update_fields=["key_hash", "sent_count"])
         invitee = User.objects.filter(email__iexact=invitation.email).first()
         language = (invitee or invitation.invited_by).language
-        url = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[key])
+        url = site_url(reverse("invitation_accept", args=[key]))
         subject, body = render_mail_in(
             language,
             "emails/invitations/invitation.txt",

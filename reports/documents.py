@@ -20,6 +20,7 @@ from assessments.services.decision import latest_recommendation
 from assessments.services.experts import waived_conflicts
 from assessments.services.selfassessment import required_indicators
 from labelling.models import Application, Level, Organisation, Outcome
+from labelling.notifications import site_url
 from labelling.regions import region_name
 from reports.models import Certificate, Label, LabelState
 from reports.pdf.data import (
@@ -34,7 +35,7 @@ from reports.pdf.render import render_certificate_pdf, render_report_pdf
 
 
 def verify_url(number: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("verify", args=[number])
+    return site_url(reverse("verify", args=[number]))
 
 
 def organisation_language(organisation: Organisation) -> str:

@@ -18,7 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
-from reports.documents import organisation_language
+from labelling.notifications import site_url
+from reports.documents import organisation_language, verify_url
 from reports.models import Certificate
 from reports.pdf.render import LEVEL_COLOURS, printable
 
@@ -73,6 +74,10 @@ def badge_png(certificate: Certificate) -> bytes:
     return out.getvalue()
 
 
+def badge_url(certificate: Certificate) -> str:
+    return site_url(reverse("verify_badge", args=[certificate.number]))
+
+
 def badge_path(certificate: Certificate) -> str:
     return f"badges/{certificate.number}.png"
 
@@ -83,10 +88,6 @@ def badge_file(certificate: Certificate):
     if not default_storage.exists(path):
         default_storage.save(path, ContentFile(badge_png(certificate)))
     return default_storage.open(path, "rb")
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def linkedin_url(certificate: Certificate) -> str:
@@ -107,7 +108,7 @@ def linkedin_url(certificate: Certificate) -> str:
                 "issueMonth": issued.month,
                 "expirationYear": label.valid_until.year,
                 "expirationMonth": label.valid_until.month,
-                "certUrl": absolute(reverse("verify", args=[certificate.number])),
+                "certUrl": verify_url(certificate.number),
                 "certId": certificate.number,
             }
         )

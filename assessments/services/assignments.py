@@ -117,7 +117,9 @@ def assignment_accept(
     application = Application.objects.get(pk=assignment.application_id)
     if can_proceed(application.start_assessment):
         run_transition(application, "start_assessment", actor=actor)
-    deadlines.follow(application)
+    else:
+        # No transition followed the deadlines (it would have): this answer is no longer due.
+        deadlines.follow(application)
     return assignment
 
 
@@ -172,7 +174,9 @@ def assessment_submit(*, assignment: Assignment, actor: User) -> Assignment:
         ).expert
         # Agreed values are recorded in the lead expert's name: the consensus is theirs.
         consensus_prefill_agreed(application, lead)
-    deadlines.follow(application)
+    else:
+        # No transition followed the deadlines (it would have): this scoring is done.
+        deadlines.follow(application)
     return assignment
 
 

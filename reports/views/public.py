@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from labelling.api_throttling import throttle_page
 from labelling.middleware import accepts_upload
 from reports import did, selectors, sharing, statistics
+from reports.documents import verify_url
 from reports.filters import LabelFilter
 from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
 from reports.models import Certificate, CertificateState
@@ -33,7 +33,6 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     if certificate.number != number:
         return redirect("verify", number=certificate.number)
     status = selectors.public_status(certificate.label)
-    verify_url = sharing.absolute(reverse("verify", args=[certificate.number]))
     return render(
         request,
         "reports/pages/verify.html",
@@ -42,8 +41,8 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             "label": certificate.label,
             "status": status,
             "status_label": selectors.PUBLIC_STATUS_LABELS[status],
-            "verify_url": verify_url,
-            "badge_url": sharing.absolute(reverse("verify_badge", args=[certificate.number])),
+            "verify_url": verify_url(certificate.number),
+            "badge_url": sharing.badge_url(certificate),
             "linkedin_url": sharing.linkedin_url(certificate) if status == "valid" else "",
         },
     )
