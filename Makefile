@@ -8,7 +8,7 @@ PORT ?= 8000
 # Parallel test workers: both cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run demo test fuzz lint format bench messages clean
+.PHONY: install interop-install interop run demo test fuzz lint format bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The independent credential verifier (Digital Bazaar's libraries, run with Node): installed
+# from the lockfile, the only time the npm registry is asked; the tests run offline.
+INTEROP := tests/interop
+INTEROP_STAMP := $(INTEROP)/node_modules/.installed-stamp
+$(INTEROP_STAMP): $(INTEROP)/package-lock.json
+	npm ci --prefix $(INTEROP) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(INTEROP_STAMP)
+
+interop-install: $(INTEROP_STAMP)
+
+# Only the credential interoperability tests (make test runs them too).
+interop: install interop-install
+	$(PY) -m pytest tests/interop
+
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -26,7 +40,7 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install interop-install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The slow fuzzing: many examples of every user text in certificates and reports (a few run in

@@ -296,6 +296,9 @@ PDF_RESOURCE_DIRS = [BASE_DIR / "static"]
 # (/.well-known/did.json): the first signs, the others are retired keys kept so that what they
 # signed still verifies. Unset, a development key is generated under VAR_DIR.
 CREDENTIAL_SIGNING_KEYS = env.list("CREDENTIAL_SIGNING_KEYS", default=[])
+# How long verifiers may keep a status list before asking again (its Cache-Control and ttl): a
+# revocation reaches them within this plus the publication's few seconds.
+STATUS_LIST_MAX_AGE_SECONDS = env.int("STATUS_LIST_MAX_AGE_SECONDS", default=20)
 # The certificate's signatory and images (scheme settings). The images are files under
 # PDF_RESOURCE_DIRS, given relative to the project (e.g. "static/img/scheme-logo.svg"); the
 # renderer refuses anything else.
@@ -343,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox: follow-ups the broker could not take at their commit go out within a minute.
     "sweep-effects": {"task": "labelling.sweep_effects", "schedule": 30},
     "expire-labels": {"task": "reports.expire_labels", "schedule": 6 * 3600},
+    # The credentials' status lists: published at each change through the outbox; this catches
+    # a change that did not pass through a transition (e.g. one made in a database shell).
+    "publish-status-lists": {"task": "reports.publish_status_lists", "schedule": 60},
     # Due dates: reminders before and after, then escalation (labelling.deadlines).
     "send-reminders": {"task": "labelling.send_reminders", "schedule": 3600},
     "send-expiry-reminders": {"task": "reports.send_expiry_reminders", "schedule": 6 * 3600},

@@ -337,3 +337,63 @@ class DecisionLetter(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+
+class StatusPurpose(models.TextChoices):
+    """What a bit of a status list says when it is set (W3C Bitstring Status List)."""
+
+    REVOCATION = "revocation", _("Revocation")
+    SUSPENSION = "suspension", _("Suspension")
+
+
+class Credential(models.Model):
+    """A label's Open Badges 3.0 credential, as signed: one per certificate.
+
+    Its place in the status lists (``status_list``, ``status_index``) is the same in the
+    revocation and the suspension list; drawn at random within a list, so that the position
+    says nothing about the order of issue.
+    """
+
+    certificate = models.OneToOneField(
+        Certificate,
+        on_delete=models.PROTECT,
+        related_name="credential",
+        verbose_name=_("certificate"),
+    )
+    status_list = models.PositiveIntegerField(_("status list"))
+    status_index = models.PositiveIntegerField(_("index in the status list"))
+    document = models.JSONField(_("signed credential"))
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="unique_credential_status_entry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.document.get("id", str(self.pk))
+
+
+class StatusList(models.Model):
+    """A published status list credential (signed), as served to verifiers; written anew by
+    ``reports.publish_status_lists`` whenever a bit changes."""
+
+    purpose = models.CharField(_("purpose"), max_length=16, choices=StatusPurpose.choices)
+    number = models.PositiveIntegerField(_("number"))
+    document = models.JSONField(_("signed status list credential"))
+    bits_sha256 = models.CharField(_("SHA-256 of the bits"), max_length=64)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "number"], name="unique_status_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.number}"

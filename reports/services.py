@@ -21,6 +21,7 @@ from labelling import dispatch
 from labelling.exceptions import TransitionRefused
 from labelling.models import OPEN_STATES, Application, ApplicationState, StateChange, User
 from labelling.workflow import record_creation, run_transition
+from reports.credentials import badge
 from reports.models import (
     REMINDERS,
     Certificate,
@@ -201,6 +202,8 @@ def certificate_render(*, certificate_id: int) -> str:
         stored.append(pdf_name)
         report_name, report_sha = _store(certificate, "report", report_pdf(certificate))
         stored.append(report_name)
+        # The label's verifiable credential, signed once (a later attempt finds it).
+        badge.issue(certificate)
     except Exception as exc:
         logger.exception("Rendering certificate %s failed", certificate.number)
         for name in stored:

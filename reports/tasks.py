@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from labelling.dispatch import MAIL_RETRY
 from reports import letters, services
+from reports.credentials import status
 
 
 @shared_task(name="reports.render_certificate", label=_("Certificate and report (PDF)"))
@@ -41,3 +42,10 @@ def send_expiry_reminders() -> int:
 )
 def send_decision_letter(*, letter_id: int) -> int:
     return letters.letter_deliver(letter_id=letter_id)
+
+
+@shared_task(name="reports.publish_status_lists", label=_("Credential status lists"))
+def publish_status_lists() -> int:
+    """Sign and publish the status lists whose bits changed (after a label's suspension,
+    reinstatement or revocation, and every minute). Safe to run twice: unchanged bits are left."""
+    return status.publish_all()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from reports import api
-from reports.views import exports, public, secretariat
+from reports.views import credentials, exports, public, secretariat
 
 urlpatterns = [
     path("verify/", public.verify_lookup, name="verify_lookup"),
@@ -9,6 +9,18 @@ urlpatterns = [
     path("verify/<str:number>/certificate.pdf", public.certificate_pdf, name="certificate_pdf"),
     path("verify/<str:number>/badge.png", public.verify_badge, name="verify_badge"),
     path("registry/", public.registry, name="registry"),
+    path("credentials/<str:number>", credentials.credential, name="credential"),
+    path("credentials/<str:number>/badge.png", credentials.credential_png, name="credential_png"),
+    path(
+        "credentials/status/<slug:purpose>/<int:number>",
+        credentials.status_list,
+        name="status_list",
+    ),
+    path(
+        "credentials/achievements/<slug:code>/<str:version>/<slug:level>",
+        credentials.achievement,
+        name="achievement",
+    ),
     path(".well-known/did.json", public.did_document, name="did_document"),
     path("registry/export.<slug:fmt>", exports.registry_export, name="registry_export"),
     path(
