@@ -57,6 +57,8 @@ class PublicLabelSerializer(serializers.ModelSerializer):
     organisation = OrganisationSummarySerializer()
     status = serializers.SerializerMethodField()
     certificate_pdf_url = serializers.SerializerMethodField()
+    credential_url = serializers.SerializerMethodField()
+    credential_image_url = serializers.SerializerMethodField()
     verification_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -69,6 +71,8 @@ class PublicLabelSerializer(serializers.ModelSerializer):
             "valid_until",
             "status",
             "certificate_pdf_url",
+            "credential_url",
+            "credential_image_url",
             "verification_url",
         ]
 
@@ -76,11 +80,23 @@ class PublicLabelSerializer(serializers.ModelSerializer):
         """valid, expired, suspended, revoked or superseded."""
         return selectors.public_status(label)
 
-    def get_certificate_pdf_url(self, label: Label) -> str | None:
+    def _once_done(self, label: Label, url_name: str) -> str | None:
+        """The address of one of the label's files, once the certificate is done."""
         if label.certificate.state != "done":
             return None
-        url = reverse("certificate_pdf", args=[label.certificate.number])
+        url = reverse(url_name, args=[label.certificate.number])
         return self.context["request"].build_absolute_uri(url)
+
+    def get_certificate_pdf_url(self, label: Label) -> str | None:
+        return self._once_done(label, "certificate_pdf")
+
+    def get_credential_url(self, label: Label) -> str | None:
+        """The Open Badges 3.0 verifiable credential (JSON, with its proof)."""
+        return self._once_done(label, "credential")
+
+    def get_credential_image_url(self, label: Label) -> str | None:
+        """The badge image (PNG) with the credential baked in."""
+        return self._once_done(label, "credential_png")
 
     def get_verification_url(self, label: Label) -> str:
         url = reverse("verify", args=[label.certificate.number])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from decimal import Decimal
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -65,7 +66,7 @@ def _criteria(methodology, level: str) -> str:
         ) % {
             "countries": methodology.gold_min_expert_countries,
             "methodology": methodology.name,
-            "score": methodology.gold_min_score_pct,
+            "score": format(Decimal(methodology.gold_min_score_pct).normalize(), "f"),
         }
     if level == Level.SILVER:
         return _(

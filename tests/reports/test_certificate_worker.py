@@ -12,7 +12,7 @@ from labelling.exceptions import TransitionRefused
 from labelling.models import Application, ApplicationState, Level
 from reports import services as report_services
 from reports.demo import walk_application
-from reports.models import Certificate, CertificateState, Label
+from reports.models import Certificate, CertificateState, Credential, Label
 from tests import factories
 from tests.concurrency import race
 
@@ -50,6 +50,8 @@ def _assert_one_intact_certificate(application: Application) -> Certificate:
     content = certificate.pdf.read()
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
     assert content.startswith(b"%PDF")
+    # The worker signs the label's verifiable credential once, with the documents.
+    assert Credential.objects.filter(certificate=certificate).count() == 1
     return certificate
 
 
