@@ -95,7 +95,7 @@ def run() -> str:
 
     issue(1)  # warm up: fonts, templates and the signing key are loaded once per process
     subject = time_per_call(
-        "issue (transition, number, task, render, sign, store both PDFs)",
+        "issue (transition, number, task, render, sign, store both PDFs, sign the credential)",
         issue,
         CALLS,
         rounds=3,
@@ -115,4 +115,19 @@ def run() -> str:
         CALLS,
         rounds=3,
     )
-    return report(f"Certificate issuing ({CALLS} certificates a round)", subject, baseline)
+    issuing = report(f"Certificate issuing ({CALLS} certificates a round)", subject, baseline)
+    return issuing + "\n" + _credential_share(issue, subject)
+
+
+def _credential_share(issue, with_credential) -> str:
+    """The same issuing with the credential step left out: what the Open Badges credential
+    (canonicalisation, signature, status place) adds to issuing the PDFs."""
+    from reports.credentials import badge
+
+    signing = badge.issue
+    badge.issue = lambda certificate: None
+    try:
+        pdf_only = time_per_call("issue, PDFs only (no credential)", issue, CALLS, rounds=3)
+    finally:
+        badge.issue = signing
+    return report("Issuing with the credential, against the PDFs only", with_credential, pdf_only)
