@@ -266,13 +266,16 @@ class CertificateSerializer(serializers.ModelSerializer):
     )
     allowed_transitions = serializers.SerializerMethodField(
         help_text='["retry"] when the rendering failed and the caller may ask for another '
-        "attempt (POST /applications/{id}/certificate/retry/)."
+        'attempt (POST /applications/{id}/certificate/retry/); ["rerender"] when it is done and '
+        "the caller may have it rendered again as the next revision "
+        "(POST /applications/{id}/certificate/rerender/)."
     )
 
     class Meta:
         model = Certificate
         fields = [
             "number",
+            "revision",
             "state",
             "attempts",
             "failure_reason",
@@ -305,8 +308,8 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     def get_allowed_transitions(self, certificate: Certificate) -> list[str]:
         user = self.context["request"].user
-        # The rendering steps are the worker's: the one a person runs is "retry".
-        return [name for name in user_transitions(certificate, user) if name == "retry"]
+        # The rendering steps are the worker's: the ones a person runs are these.
+        return [n for n in user_transitions(certificate, user) if n in ("retry", "rerender")]
 
 
 class ApplicationCertificate(Authenticated, generics.RetrieveAPIView):
@@ -339,6 +342,30 @@ class CertificateRetry(Authenticated, generics.GenericAPIView):
         services.certificate_retry(certificate=certificate_for(request, pk), actor=request.user)
         # Read again: the state field is protected, and the rendering may have moved it on.
         return Response(self.get_serializer(certificate_for(request, pk)).data)
+
+
+class CertificateRerender(Authenticated, generics.GenericAPIView):
+    """Render a done certificate again as its next revision, same number, with a reason (the
+    secretariat's); the earlier files stay on record and keep verifying."""
+
+    serializer_class = ReasonSerializer
+    queryset = Certificate.objects.none()
+
+    @extend_schema(
+        operation_id="applications_certificate_rerender",
+        request=ReasonSerializer,
+        responses={200: CertificateSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.certificate_rerender(
+            certificate=certificate_for(request, pk),
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        certificate = certificate_for(request, pk)
+        return Response(CertificateSerializer(certificate, context={"request": request}).data)
 
 
 class PdfRenderer(BaseRenderer):
@@ -519,6 +546,11 @@ urlpatterns = [
         "api/v1/applications/<int:pk>/certificate/retry/",
         CertificateRetry.as_view(),
         name="api_certificate_retry",
+    ),
+    path(
+        "api/v1/applications/<int:pk>/certificate/rerender/",
+        CertificateRerender.as_view(),
+        name="api_certificate_rerender",
     ),
     path(
         "api/v1/applications/<int:pk>/certificate.pdf",

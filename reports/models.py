@@ -207,6 +207,11 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("generation"), default=C.QUEUED, choices=C.choices, protected=True, db_index=True
     )
+    revision = models.PositiveSmallIntegerField(
+        _("revision"),
+        default=1,
+        help_text=_("Raised each time the certificate is rendered again under the same number."),
+    )
     attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
     rendering_started_at = models.DateTimeField(_("rendering started"), null=True, blank=True)
     failure_reason = models.TextField(_("reason of the failure"), blank=True)
@@ -265,6 +270,54 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
     )
     def retry(self) -> None:
         """The secretariat asks for another attempt after a failure."""
+
+    @transition(
+        field=state,
+        source=C.DONE,
+        target=C.QUEUED,
+        permission=transition_permission("labelling.issue_certificate"),
+        custom=reason_required(),
+    )
+    def rerender(self) -> None:
+        """The secretariat has the documents rendered again (a corrected name, the language,
+        a new signatory): same number, next revision; the files stay until the new ones are
+        done (``CertificateRevision`` keeps the earlier ones on record)."""
+        self.revision += 1
+        self.attempts = 0
+        self.failure_reason = ""
+        self.rendering_started_at = None
+
+
+class CertificateRevision(models.Model):
+    """An earlier rendering of a certificate, kept when it was rendered again: its files and
+    digests still prove what was issued then, and the verification recognises them."""
+
+    certificate = models.ForeignKey(
+        Certificate,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+        verbose_name=_("certificate"),
+    )
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    pdf = models.FileField(_("certificate PDF"), upload_to=certificate_path, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64, db_index=True)
+    report = models.FileField(_("assessment report PDF"), upload_to=certificate_path, blank=True)
+    report_sha256 = models.CharField(_("SHA-256 of the report"), max_length=64, blank=True)
+    completed_at = models.DateTimeField(_("files ready"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier revision of a certificate")
+        verbose_name_plural = _("earlier revisions of certificates")
+        ordering = ["certificate", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "revision"], name="unique_certificate_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate.number} r{self.revision}"
 
 
 class CertificateSequence(models.Model):
@@ -362,6 +415,8 @@ class Credential(models.Model):
     )
     status_list = models.PositiveIntegerField(_("status list"))
     status_index = models.PositiveIntegerField(_("index in the status list"))
+    #: The certificate revision it was signed for: signed again when the certificate is.
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     document = models.JSONField(_("signed credential"))
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
 

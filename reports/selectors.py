@@ -18,6 +18,7 @@ from reports.models import (
     RENEWABLE_STATES,
     RENEWAL_GRACE,
     Certificate,
+    CertificateRevision,
     CertificateState,
     Label,
     LabelState,
@@ -89,14 +90,26 @@ def certificate_by_number(number: str) -> Certificate | None:
     )
 
 
-def certificate_by_file(upload: IO[bytes]) -> Certificate | None:
-    """The issued certificate whose PDF is byte for byte this file, or ``None``."""
+def certificate_by_file(upload: IO[bytes]) -> tuple[Certificate | None, int | None]:
+    """The issued certificate whose PDF is byte for byte this file, and the earlier revision
+    the file is when it is not the current one; ``(None, None)`` when no PDF issued is."""
     digest, _size = digest_and_size(upload)
-    return (
+    current = (
         Certificate.objects.select_related("label__organisation")
-        .filter(state=CertificateState.DONE, pdf_sha256=digest)
+        .filter(pdf_sha256=digest)
+        .exclude(pdf="")
         .first()
     )
+    if current is not None:
+        return current, None
+    earlier = (
+        CertificateRevision.objects.select_related("certificate__label__organisation")
+        .filter(pdf_sha256=digest)
+        .first()
+    )
+    if earlier is None:
+        return None, None
+    return earlier.certificate, earlier.revision
 
 
 def certificate_of_application(application) -> Certificate | None:
@@ -128,6 +141,8 @@ def label_context(application, user) -> dict:
         ],
         "can_retry": certificate.state == CertificateState.FAILED
         and can(user, "labelling.issue_certificate", application),
+        "can_rerender": "rerender" in user_transitions(certificate, user),
+        "revisions": certificate.revisions.all(),
     }
 
 

@@ -25,6 +25,7 @@ from reports.credentials import badge
 from reports.models import (
     REMINDERS,
     Certificate,
+    CertificateRevision,
     CertificateSequence,
     CertificateState,
     Label,
@@ -149,6 +150,30 @@ def certificate_retry(*, certificate: Certificate, actor: User) -> StateChange:
     return change
 
 
+def certificate_rerender(*, certificate: Certificate, actor: User, reason: str) -> StateChange:
+    """Render a done certificate and its report again, under the same number, as its next
+    revision (after a corrected name, a change of language or of signatory).
+
+    The earlier files are kept as a ``CertificateRevision`` and still verify as that revision;
+    the worker signs the credential again with the documents. A second click is refused (the
+    certificate is queued by then)."""
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        earlier = {
+            "revision": locked.revision,
+            "pdf": locked.pdf.name,
+            "pdf_sha256": locked.pdf_sha256,
+            "report": locked.report.name,
+            "report_sha256": locked.report_sha256,
+            "completed_at": locked.completed_at,
+        }
+        change = run_transition(locked, "rerender", actor=actor, reason=reason, notify=False)
+        CertificateRevision.objects.create(certificate=locked, **earlier)
+        _queue_rendering(locked.pk)
+    certificate.refresh_from_db()
+    return change
+
+
 def _claim(certificate_id: int) -> Certificate | None:
     """Take the certificate for rendering, or ``None`` when it is done or someone else has it.
 
@@ -173,7 +198,9 @@ def _claim(certificate_id: int) -> Certificate | None:
 
 def _store(certificate: Certificate, kind: str, content: bytes) -> tuple[str, str]:
     """Write one file under a name of this attempt; returns the stored name and its SHA-256."""
-    name = f"certificates/{certificate.number}/{certificate.attempts}-{kind}.pdf"
+    # A later revision's attempts count from one again: the revision keeps the names apart.
+    prefix = f"r{certificate.revision}-" if certificate.revision > 1 else ""
+    name = f"certificates/{certificate.number}/{prefix}{certificate.attempts}-{kind}.pdf"
     if default_storage.exists(name):
         default_storage.delete(name)  # left by this same attempt before a crash
     stored = default_storage.save(name, ContentFile(content))

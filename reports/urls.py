@@ -34,6 +34,11 @@ urlpatterns = [
         secretariat.certificate_retry,
         name="certificate_retry",
     ),
+    path(
+        "applications/<int:pk>/certificate/rerender/",
+        secretariat.certificate_rerender,
+        name="certificate_rerender",
+    ),
     path("labels/<int:pk>/<slug:action>/", secretariat.label_action, name="label_action"),
     path("letters/<int:pk>/letter.pdf", secretariat.letter_pdf, name="letter_pdf"),
     path("letters/<int:pk>/edit/", secretariat.letter_edit, name="letter_edit"),

@@ -108,6 +108,7 @@ HISTORY_LABELS = {
     "requeue": _("Queued again"),
     "fail": _("Rendering failed"),
     "retry": _("Another attempt requested"),
+    "rerender": _("Certificate rendered again (new revision)"),
     "publish": _("Published"),
     # Records that are not state changes: the secretariat's erasure of a person's data
     # (labelling.privacy) and the removal of evidence files (assessments.services.retention).
@@ -151,6 +152,7 @@ ACTION_LABELS = {
     "requeue": _("Queue the rendering again"),
     "fail": _("Record the rendering as failed"),
     "retry": _("Try again"),
+    "rerender": _("Render the certificate again"),
     "publish": _("Publish the methodology version"),
     "confirm": _("Confirm the organisation"),
     "remove_manager": _("Remove the manager"),

@@ -154,23 +154,36 @@ def unsigned_credential(certificate: Certificate, number: int, index: int) -> di
     }
 
 
+def _signed(certificate: Certificate, number: int, index: int) -> dict:
+    method, key = did.current_method()
+    return proof.sign(
+        unsigned_credential(certificate, number, index),
+        key=key,
+        verification_method=method,
+        created=proof.xsd_datetime(timezone.now()),
+    )
+
+
 def issue(certificate: Certificate) -> Credential:
-    """The certificate's credential, signed now unless it already has one."""
+    """The certificate's credential, signed now unless it has one of its current revision.
+
+    A certificate rendered again gets its credential signed again, at the same place in the
+    status lists (so a revocation still reaches every copy)."""
     existing = Credential.objects.filter(certificate=certificate).first()
     if existing is not None:
+        if existing.revision != certificate.revision:
+            existing.document = _signed(certificate, existing.status_list, existing.status_index)
+            existing.revision = certificate.revision
+            existing.save(update_fields=["document", "revision"])
         return existing
-    method, key = did.current_method()
-    created = proof.xsd_datetime(timezone.now())
 
     def build(number: int, index: int) -> Credential:
-        document = proof.sign(
-            unsigned_credential(certificate, number, index),
-            key=key,
-            verification_method=method,
-            created=created,
-        )
         return Credential(
-            certificate=certificate, status_list=number, status_index=index, document=document
+            certificate=certificate,
+            status_list=number,
+            status_index=index,
+            revision=certificate.revision,
+            document=_signed(certificate, number, index),
         )
 
     try:

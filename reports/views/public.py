@@ -12,7 +12,7 @@ from reports import did, selectors, sharing, statistics
 from reports.documents import verify_url
 from reports.filters import LabelFilter
 from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
-from reports.models import Certificate, CertificateState
+from reports.models import Certificate
 
 REGISTRY_PAGE_SIZE = 25
 
@@ -67,10 +67,11 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
         return redirect("verify", number=selectors.normalise_number(number) or number)
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match: Certificate | None = None
+    earlier_revision = None
     checked = False
     if request.method == "POST" and form.is_valid():
         checked = True
-        match = selectors.certificate_by_file(form.cleaned_data["file"])
+        match, earlier_revision = selectors.certificate_by_file(form.cleaned_data["file"])
     return render(
         request,
         "reports/pages/verify_lookup.html",
@@ -78,6 +79,7 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "checked": checked,
             "match": match,
+            "earlier_revision": earlier_revision,
             "status_label": selectors.PUBLIC_STATUS_LABELS[selectors.public_status(match.label)]
             if match
             else "",
@@ -88,7 +90,8 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 @throttle_page("public")
 def certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
     """The signed certificate PDF: public, as the certificate itself is meant to be shown."""
-    certificate = get_object_or_404(Certificate, number=number, state=CertificateState.DONE)
+    # While a new revision renders, the current file is still the one to show.
+    certificate = get_object_or_404(Certificate.objects.exclude(pdf=""), number=number)
     return FileResponse(
         certificate.pdf.open("rb"),
         content_type="application/pdf",

@@ -126,6 +126,26 @@ def certificate_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def certificate_rerender(request: HttpRequest, pk: int) -> HttpResponse:
+    application = labelling_selectors.application_get(user=request.user, pk=pk)
+    certificate = selectors.certificate_of_application(application)
+    if certificate is None:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    services.certificate_rerender(
+        certificate=certificate, actor=request.user, reason=form.cleaned_data.get("reason", "")
+    )
+    messages.success(
+        request,
+        _("The certificate is being rendered again as revision %(revision)d, same number.")
+        % {"revision": certificate.revision},
+    )
+    return redirect("application_detail", pk=application.pk)
+
+
+@login_required
 def scheme_statistics(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "labelling.view_statistics"):
         raise PermissionDenied(_("Only the secretariat sees the scheme's statistics."))

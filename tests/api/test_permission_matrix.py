@@ -366,9 +366,9 @@ def label(body: dict | None = None, **fields: Any) -> Build:
     return build
 
 
-def certificate_of(**fields: Any) -> Build:
+def certificate_of(body: dict | None = None, **fields: Any) -> Build:
     def build(world: World, side: str) -> Target:
-        return Target({"id": world.label(side, **fields).application_id})
+        return Target({"id": world.label(side, **fields).application_id}, body)
 
     return build
 
@@ -731,6 +731,12 @@ TABLE = [
         "POST",
         f"{APPLICATIONS}/certificate/retry/",
         certificate_of(certificate__state=CertificateState.FAILED),
+        SECRETARIATS_STEP,
+    ),
+    Row(
+        "POST",
+        f"{APPLICATIONS}/certificate/rerender/",
+        certificate_of(WITH_REASON, certificate__state=CertificateState.DONE),
         SECRETARIATS_STEP,
     ),
     Row("GET", "/api/v1/labels/", nothing, LIST),

@@ -20,6 +20,8 @@ from labelling.models import (
     User,
 )
 from reports import demo
+from reports.credentials import badge, status
+from reports.models import Certificate
 from tests import factories
 from tests.admin_forms import change_form_data
 
@@ -32,6 +34,9 @@ def superuser_client(client, db, django_capture_on_commit_callbacks, no_renderin
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=StringIO())
     Group.objects.create(name="Demo reviewers")  # the seed makes no group; the admin has one
+    # Nor credentials, which the (skipped) rendering signs: one, and its published lists.
+    badge.issue(Certificate.objects.order_by("pk").first())
+    status.publish_all()
     # Nor a token: each person makes their own.
     services.api_token_create(user=User.objects.get(email=demo.MANAGER), name="Demo CRM sync")
     # Nor a failed log-in, which the admin lists (django-axes: the attempt and the failure).
