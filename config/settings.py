@@ -298,7 +298,7 @@ PDF_RESOURCE_DIRS = [BASE_DIR / "static"]
 CREDENTIAL_SIGNING_KEYS = env.list("CREDENTIAL_SIGNING_KEYS", default=[])
 # How long verifiers may keep a status list before asking again (its Cache-Control and ttl): a
 # revocation reaches them within this plus the publication's few seconds.
-STATUS_LIST_MAX_AGE_SECONDS = env.int("STATUS_LIST_MAX_AGE_SECONDS", default=20)
+STATUS_LIST_MAX_AGE_SECONDS = env.int("STATUS_LIST_MAX_AGE_SECONDS", default=15)
 # The certificate's signatory and images (scheme settings). The images are files under
 # PDF_RESOURCE_DIRS, given relative to the project (e.g. "static/img/scheme-logo.svg"); the
 # renderer refuses anything else.

@@ -344,16 +344,20 @@ class CertificateRetry(Authenticated, generics.GenericAPIView):
         return Response(self.get_serializer(certificate_for(request, pk)).data)
 
 
+class CertificateRerenderSerializer(ReasonSerializer):
+    """Why the certificate is rendered again; required, kept with the state change."""
+
+
 class CertificateRerender(Authenticated, generics.GenericAPIView):
     """Render a done certificate again as its next revision, same number, with a reason (the
     secretariat's); the earlier files stay on record and keep verifying."""
 
-    serializer_class = ReasonSerializer
+    serializer_class = CertificateRerenderSerializer
     queryset = Certificate.objects.none()
 
     @extend_schema(
         operation_id="applications_certificate_rerender",
-        request=ReasonSerializer,
+        request=CertificateRerenderSerializer,
         responses={200: CertificateSerializer, **problems(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -49,6 +49,7 @@ from assessments.models import (
     ConflictDeclaration,
     ConflictWaiver,
     ImprovementArea,
+    MethodologyVersion,
 )
 from labelling import services
 from labelling.models import (
@@ -314,6 +315,14 @@ def arguments() -> dict[str, list[dict[str, object]]]:
         "questions": [{"pk": q.pk} for q in ClarificationQuestion.objects.order_by("pk")[:2]],
         "labels": [{"pk": label.pk, "action": "suspend"} for label in labels],
         "verify": [{"number": c.number} for c in Certificate.objects.order_by("pk")[:1]],
+        "credentials": [
+            *[{"number": c.number} for c in Certificate.objects.order_by("pk")[:1]],
+            {"purpose": "revocation", "number": 1},
+            *[
+                {"code": m.code, "version": m.version, "level": "gold"}
+                for m in MethodologyVersion.objects.order_by("pk")[:1]
+            ],
+        ],
         "follow-ups": [{"pk": e.pk} for e in Effect.objects.order_by("created_at")[:1]],
         "account": [{"pk": token.pk} for token in ApiToken.objects.order_by("pk")[:1]],
         # allauth's links from its mails: a key that is no longer valid shows its page too.

@@ -10,14 +10,20 @@ import json
 import os
 import shutil
 import subprocess
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from labelling import dispatch
+from labelling.models import Effect, EffectState
 from reports import services
-from reports.credentials import badge
+from reports.credentials import badge, status
 from reports.models import Label
 from tests import factories
+from tests.worker import point_producer_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -127,3 +133,33 @@ def test_a_credential_signed_with_a_retired_key_still_verifies(issued, settings,
     settings.CREDENTIAL_SIGNING_KEYS = paths
 
     assert verify(issued.document)["verified"] is True
+
+
+@pytest.mark.worker
+def test_a_revocation_the_broker_missed_reaches_verifiers_within_a_minute_with_the_sweep(
+    issued, secretariat, start_celery_worker, live_server, settings
+):
+    """The broker is down when the label is revoked: the revocation still commits, its
+    publication waits in the outbox, beat's sweep sends it to a real worker, and the
+    independent verifier sees the credential revoked, all within a minute (the sweep's grace,
+    when it comes, is simulated: its every-30-seconds schedule is beat's)."""
+    worker = start_celery_worker(env_overrides={"SITE_URL": live_server.url})
+    status.publish_all()
+    point_producer_at("redis://127.0.0.1:1/0")  # nothing listens there
+
+    revoked_at = time.monotonic()
+    services.label_revoke(label=_label(issued), actor=secretariat, reason="Fees unpaid")
+    (effect,) = Effect.objects.filter(task="reports.publish_status_lists")
+    still_valid = verify(issued.document)["verified"]
+
+    point_producer_at(worker.broker_url)
+    Effect.objects.filter(pk=effect.pk).update(available_at=timezone.now() - timedelta(minutes=1))
+    assert dispatch.sweep() == 1
+    result = verify(issued.document)
+    while result["revoked"] is not True and time.monotonic() - revoked_at < 60:
+        time.sleep(0.5)
+        result = verify(issued.document)
+
+    assert (effect.state, still_valid) == (EffectState.PENDING, True)
+    assert (result["verified"], result["revoked"]) == (False, True)
+    print(f"revoked credential failed verification {time.monotonic() - revoked_at:.1f} s after")
