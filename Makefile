@@ -8,7 +8,7 @@ PORT ?= 8000
 # Parallel test workers: both cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install interop-install interop run demo test fuzz lint format bench messages clean
+.PHONY: install interop-install interop run serve demo test fuzz lint format bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ demo: install
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production server on this machine: gunicorn, persistent database connections, static
+# files collected for WhiteNoise. Settings from the environment as for make run (README,
+# "Production"); DJANGO_SETTINGS_MODULE=config.settings_production for the real thing.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} HOST=$(HOST) PORT=$(PORT) \
+		$(VENV)/bin/gunicorn config.wsgi --config config/gunicorn_conf.py
 
 test: install interop-install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

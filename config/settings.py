@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import environ
+import structlog
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,12 +59,23 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     # Every edit recorded: a version per save of the tracked models (labelling/history.py).
     "simple_history",
+    # Operations: /health/ (config/health.py), /metrics (config/metrics.py), logs with a
+    # request id carried into the Celery tasks a request queues.
+    "health_check",
+    "django_prometheus",
+    "django_structlog",
     "labelling",
     "assessments",
     "reports",
 ]
 
 MIDDLEWARE = [
+    # First and last (below): every request and response counted and timed for /metrics.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id (the client's X-Request-ID, or a new one) on every log line of the request
+    # and of the tasks it queues; sent back in X-Request-ID.
+    "django_structlog.middlewares.RequestMiddleware",
+    "labelling.middleware.RequestIdHeaderMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,6 +98,7 @@ MIDDLEWARE = [
     "labelling.middleware.ServiceErrorMiddleware",
     # Last, as axes asks: turns a log-in refused for a lockout into the page that says so.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # What a page may load and run: only the site's own files. No inline script, style or handler
@@ -141,6 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: a transaction takes the write lock when it begins, so two requests writing at
     # once (an autosave and a click) queue up instead of one failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# Persistent connections (seconds; 0 closes each at the end of its request), checked before
+# reuse so that a restarted database costs one failed check, not a failed request. make serve
+# and production keep them 60 s.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The admin shows a row's recorded versions but offers no "revert": that would set states and
 # read-only fields past the workflow (labelling.admin.RecordedAdmin refuses it too).
@@ -255,6 +274,30 @@ STORAGES = {
         ),
     },
 }
+# Files on S3 or an S3-compatible store (MinIO, Ceph, a cloud's) with django-storages, so that
+# web processes and workers on other hosts share them: STORAGE_BACKEND=s3 and the AWS_* keys.
+# The files stay private (no public ACL); every download passes the site's permission check.
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # MinIO and most compatible stores address buckets by path, not by host name.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A name taken is never overwritten: a certificate's files are kept as issued.
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured("STORAGE_BACKEND is filesystem or s3.")
 
 # Largest evidence file accepted (assessments/services/evidence.py); larger ones answer 413.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
@@ -327,6 +370,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="clusterlabel")
+# Rendering PDFs is the heavy work: RENDER_QUEUE=pdf sends it to workers of its own (started
+# with -Q pdf, on hosts sized for it); by default it shares the one queue.
+CELERY_TASK_ROUTES = {
+    "reports.render_certificate": {
+        "queue": env.str("RENDER_QUEUE", default="") or CELERY_TASK_DEFAULT_QUEUE
+    },
+}
 # A task is acknowledged only when it finished, so a crashed worker's task is delivered again.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -426,10 +476,57 @@ SPECTACULAR_SETTINGS = {
 CERTIFICATE_RENDER_LEASE_SECONDS = env.int("CERTIFICATE_RENDER_LEASE_SECONDS", default=300)
 CERTIFICATE_NUMBER_PREFIX = env.str("CERTIFICATE_NUMBER_PREFIX", default="CL")
 
+# Logs: structlog (django-structlog), one line per event with the request id, as JSON for a log
+# collector (LOG_FORMAT=json, production's default) or readable on a terminal (console).
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
+# Client addresses are personal data: logged only when asked for (the lockout keeps its own).
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = env.bool("LOG_CLIENT_IP", default=False)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The reverse proxy's X-Request-ID (set it there, overwriting the client's) names the request in
+# its log and ours alike.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("LOG_TRUST_UPSTREAM_REQUEST_ID", default=True)
+# The workers log through LOGGING too (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
+        structlog.processors.UnicodeDecoder(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+_FOREIGN_PRE_CHAIN = [
+    # Lines from logging (Django, Celery, libraries) get the same fields as structlog's own.
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.TimeStamper(fmt="iso"),
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.ExtraAdder(),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": structlog.processors.JSONRenderer(),
+            "foreign_pre_chain": _FOREIGN_PRE_CHAIN,
+        },
+        "console": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": structlog.dev.ConsoleRenderer(colors=False),
+            "foreign_pre_chain": _FOREIGN_PRE_CHAIN,
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task run in-process is noise; a worker started with -l sets its own level.
     "loggers": {
@@ -440,5 +537,28 @@ LOGGING = {
         # Axes' start-up banner and every successful log-in; failures and lockouts are warnings.
         "axes": {"level": "WARNING"},
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One line per request and per task (with its id) at INFO is the production record;
+        # in a terminal it is noise next to runserver's own line.
+        "django_structlog": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING")},
     },
 }
+
+# Errors to Sentry when SENTRY_DSN is set (off by default): the web process and the workers,
+# without personal data (no cookies, addresses or bodies).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# /metrics (Prometheus): for the monitoring system only, by token or by address.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])

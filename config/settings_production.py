@@ -32,6 +32,7 @@ if _missing_signing_files:
     )
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env.str("REDIS_URL")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
@@ -39,6 +40,11 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }
+# One JSON object per log line, for the log collector; a line per request and per task.
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # noqa: F405
+LOGGING["loggers"]["django_structlog"]["level"] = env.str(  # noqa: F405
+    "REQUEST_LOG_LEVEL", default="INFO"
+)
 # Production runs behind one reverse proxy (see SECURE_PROXY_SSL_HEADER): the client's address,
 # which the throttles and the log-in lockout (labelling.lockout) count by, is the last one it
 # appends to X-Forwarded-For.

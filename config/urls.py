@@ -5,6 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments.views import assignments as assessment_views
+from config import metrics
+from config.health import HealthView
 from labelling.forms import AdminLoginForm
 from labelling.views import (
     account,
@@ -34,6 +36,8 @@ urlpatterns = [
         name="api_docs",
     ),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Browsers ask for /favicon.ico whatever the page says: send them to the bundled icon.
     path("favicon.ico", lambda request: redirect(static("img/favicon.svg")), name="favicon"),
     path("i18n/setlang/", account.set_language, name="set_language"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+import structlog
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -171,3 +172,19 @@ class SecretariatIdleTimeoutMiddleware:
         if user.is_authenticated and user.is_secretariat:
             request.session.set_expiry(settings.SECRETARIAT_IDLE_MINUTES * 60)
         return self.get_response(request)
+
+
+class RequestIdHeaderMiddleware:
+    """Sends the request's id (django-structlog's, on every log line of the request and of the
+    tasks it queued) back as ``X-Request-ID``, so that a person reporting a problem, or the
+    proxy's log, can name the lines that go with it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        if request_id and "X-Request-ID" not in response:
+            response["X-Request-ID"] = str(request_id)
+        return response
