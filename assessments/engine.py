@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
@@ -206,6 +207,11 @@ class IndicatorSpec:
     bronze_eligibility: bool = False
     gold_minimum: bool = False
     in_gold_set: bool = False
+    #: Results already worked out with their weighted points, by the value as written (see
+    #: ``evaluate_indicator``).
+    evaluated: dict[str, tuple[IndicatorResult, Decimal]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @property
     def max_points(self) -> int:
@@ -219,6 +225,10 @@ class IndicatorSpec:
             else:
                 break
         return chosen
+
+
+#: Keys of ``MethodologySpec.maxima`` beside the dimensions' codes (which are never blank).
+ALL, GOLD_SET = "", " gold"
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +246,48 @@ class MethodologySpec:
     version: str
     indicators: tuple[IndicatorSpec, ...]
     rules: LabelRules = field(default_factory=LabelRules)
+    #: Worked out once (``__post_init__``): the weighted maximum of every indicator, of the
+    #: GOLD set and of each dimension, and the codes a value may be given for.
+    maxima: dict[str, Decimal] = field(init=False, compare=False, hash=False, repr=False)
+    codes: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
+    #: (key, picker): the GOLD set and each dimension (in the order of their first indicator),
+    #: each with what picks its indicators' entries out of a list in the indicators' order.
+    groups: tuple = field(init=False, compare=False, hash=False, repr=False)
+    #: Pickers of the eligibility criteria and of the GOLD minimum requirements.
+    eligibility: object = field(init=False, compare=False, hash=False, repr=False)
+    minimums: object = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        members: dict[str, list[int]] = {GOLD_SET: []}
+        for index, indicator in enumerate(self.indicators):
+            if indicator.in_gold_set:
+                members[GOLD_SET].append(index)
+            members.setdefault(indicator.dimension, []).append(index)
+        groups = tuple((key, _picker(indices)) for key, indices in members.items())
+        weighted = [i.max_points * i.weight for i in self.indicators]
+        maxima = {ALL: sum(weighted, Decimal(0))}
+        maxima.update((key, sum(pick(weighted), Decimal(0))) for key, pick in groups)
+        object.__setattr__(self, "maxima", maxima)
+        object.__setattr__(self, "codes", frozenset(i.code for i in self.indicators))
+        object.__setattr__(self, "groups", groups)
+        numbered = list(enumerate(self.indicators))
+        object.__setattr__(
+            self, "eligibility", _picker([n for n, i in numbered if i.bronze_eligibility])
+        )
+        object.__setattr__(self, "minimums", _picker([n for n, i in numbered if i.gold_minimum]))
 
     @property
     def gold_set(self) -> tuple[IndicatorSpec, ...]:
         return tuple(i for i in self.indicators if i.in_gold_set)
+
+
+def _picker(indices: list[int]):
+    """What takes the entries at ``indices`` out of a list, always as a tuple."""
+    if not indices:
+        return lambda entries: ()
+    if len(indices) == 1:
+        return lambda entries, index=indices[0]: (entries[index],)
+    return operator.itemgetter(*indices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,9 +377,34 @@ def _plain(value: object) -> object:
     return value
 
 
+#: Results kept per indicator: values recur (counts, percentages), a methodology is evaluated
+#: thousands of times, and a result, immutable, is the same every time.
+EVALUATED_PER_INDICATOR = 4096
+
+
 def evaluate_indicator(spec: IndicatorSpec, value: Decimal | None) -> IndicatorResult:
     """Light, points and pass of one value. Raises ``InvalidValue`` for a value the indicator's
     type does not allow."""
+    return _evaluated(spec, value)[0]
+
+
+def _evaluated(spec: IndicatorSpec, value: Decimal | None) -> tuple[IndicatorResult, Decimal]:
+    """The result and its weighted points, worked out once per value as written (5 and 5.0
+    are equal but read differently in an explanation)."""
+    if type(value) is not Decimal:
+        result = _evaluate(spec, value)
+        return result, result.points * result.weight
+    key = str(value)
+    known = spec.evaluated.get(key)
+    if known is None:
+        result = _evaluate(spec, value)
+        known = (result, result.points * result.weight)
+        if len(spec.evaluated) < EVALUATED_PER_INDICATOR:
+            spec.evaluated[key] = known
+    return known
+
+
+def _evaluate(spec: IndicatorSpec, value: Decimal | None) -> IndicatorResult:
     if value is None:
         return IndicatorResult(
             spec.code, spec.dimension, None, Light.RED, 0, spec.max_points, spec.weight,
@@ -396,9 +469,15 @@ class Score:
     def display_pct(self) -> Decimal:
         """The percentage rounded *down* to two decimals: what is shown never claims more than
         was met (79.999 % reads 79.99 %, never 80.00 %)."""
-        if not self.maximum:
-            return Decimal("0.00")
-        return ((self.achieved * HUNDRED * HUNDRED // self.maximum) / HUNDRED).quantize(CENT)
+        return _display_pct(self.achieved, self.maximum)
+
+
+@functools.lru_cache(maxsize=65536)
+def _display_pct(achieved: Decimal, maximum: Decimal) -> Decimal:
+    # Kept: a dimension's few sums recur across thousands of decisions.
+    if not maximum:
+        return Decimal("0.00")
+    return ((achieved * HUNDRED * HUNDRED // maximum) / HUNDRED).quantize(CENT)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -428,7 +507,10 @@ def valid_prior_bronze(
     return max(counting, key=lambda label: label.valid_from, default=None)
 
 
-def _bronze_reasons(results: Sequence[IndicatorResult]) -> list[Reason]:
+def _bronze_reasons(
+    results: Sequence[IndicatorResult], criteria: Sequence[IndicatorResult]
+) -> list[Reason]:
+    """``criteria``: the results of the eligibility criteria among ``results``."""
     reasons = [
         Reason(N_("no value for %(code)s"), {"code": r.code}, code="bronze.no_value")
         for r in results
@@ -440,8 +522,8 @@ def _bronze_reasons(results: Sequence[IndicatorResult]) -> list[Reason]:
             {"code": r.code, "reason": r.reason},
             code="bronze.eligibility_not_met",
         )
-        for r in results
-        if r.bronze_eligibility and r.value is not None and not r.passed
+        for r in criteria
+        if r.value is not None and not r.passed
     ]
     return reasons
 
@@ -576,16 +658,21 @@ def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:
     Raises ``InvalidValue`` for a value of an unknown indicator or one its type does not allow.
     """
     rules = methodology.rules
-    known = {spec.code for spec in methodology.indicators}
-    for code in data.values:
-        if code not in known:
-            raise InvalidValue(code, Reason(N_("unknown indicator"), code="value.unknown"))
-    results = [evaluate_indicator(s, data.values.get(s.code)) for s in methodology.indicators]
-    gold = [r for r in results if r.in_gold_set]
-    gold_score = Score.of(gold)
+    values = data.values
+    known = methodology.codes
+    if not known.issuperset(values):
+        code = next(code for code in values if code not in known)
+        raise InvalidValue(code, Reason(N_("unknown indicator"), code="value.unknown"))
+    maxima = methodology.maxima
+    evaluated = [_evaluated(i, values.get(i.code)) for i in methodology.indicators]
+    results, points = zip(*evaluated, strict=True) if evaluated else ((), ())
+    # Score.of's sums, from the weighted points worked out with each result, per group.
+    achieved = {ALL: sum(points, Decimal(0))}
+    achieved.update((key, sum(pick(points), Decimal(0))) for key, pick in methodology.groups)
+    gold_score = Score(achieved[GOLD_SET], maxima[GOLD_SET])
 
-    bronze = _bronze_reasons(results)
-    failed = [r for r in results if r.gold_minimum and r.value is not None and not r.passed]
+    bronze = _bronze_reasons(results, methodology.eligibility(results))
+    failed = [r for r in methodology.minimums(results) if r.value is not None and not r.passed]
     requested = LevelCode(data.requested_level)
     ceiling = LEVEL_ORDER[: LEVEL_ORDER.index(requested) + 1]
     # Only the levels up to the ceiling are checked: the others cannot be awarded anyway.
@@ -603,16 +690,14 @@ def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:
     )
     level = next((c.level for c in reversed(checks) if c.met), LevelCode.NONE)
 
-    dimensions: dict[str, list[IndicatorResult]] = {}
-    for result in results:
-        dimensions.setdefault(result.dimension, []).append(result)
+    dimensions = [code for code in achieved if code not in (ALL, GOLD_SET)]
     return Decision(
         level=level,
         gold_score_pct=gold_score.display_pct(),
-        benchmark_score_pct=Score.of(results).display_pct(),
+        benchmark_score_pct=Score(achieved[ALL], maxima[ALL]).display_pct(),
         indicators=tuple(results),
         checks=checks,
         dimension_scores=tuple(
-            (code, Score.of(rows).display_pct()) for code, rows in dimensions.items()
+            (code, Score(achieved[code], maxima[code]).display_pct()) for code in dimensions
         ),
     )

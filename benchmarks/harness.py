@@ -42,24 +42,59 @@ def throwaway_database() -> Iterator[None]:
 class Timing:
     label: str
     per_call: float  # seconds, median of the rounds
+    spread: float = 0.0  # (slowest - fastest round) / median
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.per_call * 1e6:,.1f} µs per call"
+        return (
+            f"{self.label}: {self.per_call * 1e6:,.1f} µs per call "
+            f"(median; rounds spread ±{self.spread * 50:.0f} %)"
+        )
+
+
+def _round(run: Callable[[int], None], calls: int) -> float:
+    start = time.perf_counter()
+    run(calls)
+    return (time.perf_counter() - start) / calls
+
+
+def _timing(label: str, samples: list[float]) -> Timing:
+    median = statistics.median(samples)
+    return Timing(label, median, (max(samples) - min(samples)) / median if median else 0.0)
 
 
 def time_per_call(label: str, run: Callable[[int], None], calls: int, rounds: int = 5) -> Timing:
     """Median over ``rounds`` of the time ``run(calls)`` takes, divided by ``calls``."""
-    samples = []
+    return _timing(label, [_round(run, calls) for _ in range(rounds)])
+
+
+def interleaved(
+    subject: tuple[str, Callable[[int], None]],
+    baseline: tuple[str, Callable[[int], None]],
+    calls: int,
+    rounds: int = 5,
+) -> tuple[Timing, Timing]:
+    """Subject and baseline in alternating rounds (A/B/A/B): whatever slows the machine for a
+    while (another process, a frequency change) slows both, so their ratio holds still."""
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        start = time.perf_counter()
-        run(calls)
-        samples.append((time.perf_counter() - start) / calls)
-    return Timing(label, statistics.median(samples))
+        samples[0].append(_round(subject[1], calls))
+        samples[1].append(_round(baseline[1], calls))
+    return _timing(subject[0], samples[0]), _timing(baseline[0], samples[1])
 
 
-def report(title: str, subject: Timing, baseline: Timing) -> str:
+def report(title: str, subject: Timing, baseline: Timing, *, goal: float | None = None) -> str:
+    """The two timings and their ratio; with ``goal``, whether the ratio is within it."""
     ratio = subject.per_call / baseline.per_call
+    verdict = ""
+    if goal is not None:
+        verdict = f"; goal ≤ {goal:g}x: {'PASS' if ratio <= goal else 'FAIL'}"
     return (
         f"{title}\n  {subject}\n  {baseline}\n"
-        f"  ratio: {ratio:,.1f}x the baseline ({subject.label} / {baseline.label})"
+        f"  ratio: {ratio:,.2f}x the baseline ({subject.label} / {baseline.label}){verdict}"
     )
+
+
+def absolute(label: str, seconds: float, limit: float) -> str:
+    """A figure with an absolute goal (a total time), and whether it is met."""
+    verdict = "PASS" if seconds <= limit else "FAIL"
+    return f"  {label}: {seconds:.3f} s; goal < {limit:g} s: {verdict}"

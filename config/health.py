@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from health_check.views import HealthCheckView
@@ -32,7 +33,7 @@ def configured_checks() -> list:
                 {"client_factory": lambda: AsyncRedis.from_url(url)},
             )
         )
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
+    if not current_app.conf.task_always_eager:
         # Tasks go to workers: at least one must answer, or nothing queued would ever run.
         checks.append(
             (

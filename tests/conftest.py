@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from assessments.models.methodology import PUBLISHED_SPECS
 from config.celery import app as celery_app
 from labelling.models import Membership
 from tests import factories
@@ -14,6 +15,13 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing passwords properly is slow on purpose; tests need no such protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_methodology_spec_from_another_test():
+    """A rolled-back test may leave a published version's spec behind under an id the next
+    test's database gives to another version."""
+    PUBLISHED_SPECS.clear()
 
 
 @pytest.fixture(autouse=True)

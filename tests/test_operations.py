@@ -27,7 +27,9 @@ def broken_check(monkeypatch):
     monkeypatch.setattr(health, "configured_checks", lambda: [*checks, Broken])
 
 
-def test_health_is_ok_and_names_its_checks_only(client, db):
+def test_health_is_ok_and_names_its_checks_only(client, db, settings):
+    settings.REDIS_URL = ""  # tasks run in-process: no broker to check
+
     response = client.get("/health/")
 
     assert response.status_code == 200
@@ -55,7 +57,8 @@ def test_the_secretariat_reads_why_a_check_failed(client, secretariat, broken_ch
 
 
 def test_health_asks_a_worker_and_redis_when_tasks_go_to_a_broker(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Undone after the test by the suite's fixture that runs tasks in-process.
+    health.current_app.conf.task_always_eager = False
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
 
     names = [

@@ -64,6 +64,10 @@ def _refuse_if_published(version: MethodologyVersion) -> None:
         )
 
 
+#: Engine specs of published versions, by id and publication time (see ``as_spec``).
+PUBLISHED_SPECS: dict[tuple, engine.MethodologySpec] = {}
+
+
 class MethodologyVersion(ConcurrentTransitionMixin, models.Model):
     code = models.SlugField(_("code"), max_length=32)
     version = models.CharField(_("version"), max_length=32)
@@ -140,7 +144,18 @@ class MethodologyVersion(ConcurrentTransitionMixin, models.Model):
         self.published_at = at
 
     def as_spec(self) -> engine.MethodologySpec:
-        """The engine's view of this version (one query for all indicators)."""
+        """The engine's view of this version (one query for all indicators), built once per
+        process for a published version: nothing of it can change any more, and the engine
+        keeps what it worked out on it (``IndicatorSpec.evaluated``)."""
+        key = (self.pk, self.published_at)
+        if self.published_at is not None and key in PUBLISHED_SPECS:
+            return PUBLISHED_SPECS[key]
+        spec = self._build_spec()
+        if self.published_at is not None:
+            PUBLISHED_SPECS[key] = spec
+        return spec
+
+    def _build_spec(self) -> engine.MethodologySpec:
         indicators = tuple(
             indicator.as_spec()
             for indicator in self.indicators.select_related("dimension").order_by("order")
