@@ -72,9 +72,9 @@ def run() -> str:
         for n in range(3)
     ]
     organisations = []
-    # The warm-up, three rounds against WeasyPrint, then three with and three without the
+    # The warm-up, three rounds against WeasyPrint, then six with and six without the
     # credential.
-    for n in range(1 + CALLS * 9):
+    for n in range(1 + CALLS * 15):
         organisation = Organisation.objects.create(
             name=f"Certificate Bench Cluster {n}",
             legal_name=f"Certificate Bench Cluster {n} e.V.",

@@ -73,12 +73,14 @@ def interleaved(
     calls: int,
     rounds: int = 5,
 ) -> tuple[Timing, Timing]:
-    """Subject and baseline in alternating rounds (A/B/A/B): whatever slows the machine for a
-    while (another process, a frequency change) slows both, so their ratio holds still."""
+    """Subject and baseline in alternating rounds, each round A B B A: whatever slows the
+    machine for a while (another process, a frequency change) slows both alike, and neither
+    always runs first (a warm cache or a fresh heap favours one position), so their ratio
+    holds still. Each makes ``2 * rounds`` samples."""
     samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        samples[0].append(_round(subject[1], calls))
-        samples[1].append(_round(baseline[1], calls))
+        for which in (0, 1, 1, 0):
+            samples[which].append(_round((subject, baseline)[which][1], calls))
     return _timing(subject[0], samples[0]), _timing(baseline[0], samples[1])
 
 
