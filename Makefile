@@ -3,18 +3,27 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# What running the site needs, without the test tools (browser driver, fuzzers, S3 server):
+# make run installs only this, so a newcomer's first page comes sooner.
+RUN_STAMP := $(VENV)/.installed-run-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Parallel test workers: both cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install interop-install interop run serve demo test fuzz lint format bench messages clean
+.PHONY: install install-run interop-install interop run serve demo test fuzz lint format bench messages clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(RUN_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
+
+install-run: $(RUN_STAMP)
 
 install: $(STAMP)
 
@@ -32,7 +41,7 @@ interop-install: $(INTEROP_STAMP)
 interop: install interop-install
 	$(PY) -m pytest tests/interop
 
-demo: install
+demo: install-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 
@@ -43,7 +52,7 @@ run: demo
 # The production server on this machine: gunicorn, persistent database connections, static
 # files collected for WhiteNoise. Settings from the environment as for make run (README,
 # "Production"); DJANGO_SETTINGS_MODULE=config.settings_production for the real thing.
-serve: install
+serve: install-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} HOST=$(HOST) PORT=$(PORT) \
