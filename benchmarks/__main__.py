@@ -7,11 +7,13 @@ setup_django()
 from benchmarks import (  # noqa: E402 (Django must be set up first)
     certificates,
     engine,
+    public,
     queue,
     transitions,
 )
 
-BENCHMARKS = [engine, transitions, queue, certificates]
+# public reads the certificates that certificates issued.
+BENCHMARKS = [engine, transitions, queue, certificates, public]
 
 with throwaway_database():
     for benchmark in BENCHMARKS:
