@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from labelling.models import Application, ApplicationState, Level
+from labelling.widgets import CachedSelect
 
 
 class _CountryChoices:
@@ -55,6 +56,7 @@ class ApplicationFilter(django_filters.FilterSet):
         field_name="organisation__country",
         choices=COUNTRY_CHOICES,
         empty_label=_("All"),
+        widget=CachedSelect,
     )
     ordering = NullsLastOrderingFilter(
         label=_("Sort by"),

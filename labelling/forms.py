@@ -16,6 +16,7 @@ from labelling.models import (
     Outcome,
     User,
 )
+from labelling.widgets import CachedSelect
 
 
 def bounded_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
@@ -208,7 +209,7 @@ class QueueFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All")), *Level.choices]
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=CachedSelect)
     expert = forms.ModelChoiceField(
         label=_("Expert"),
         required=False,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from labelling.filters import COUNTRY_CHOICES
 from labelling.models import Level, Sector
+from labelling.widgets import CachedSelect
 from reports.models import Label
 from reports.selectors import valid_labels
 
@@ -26,6 +27,7 @@ class LabelFilter(django_filters.FilterSet):
         field_name="organisation__country",
         choices=COUNTRY_CHOICES,
         empty_label=_("All"),
+        widget=CachedSelect,
     )
     level = django_filters.ChoiceFilter(
         label=_("Level"), choices=Level.choices, empty_label=_("All")
