@@ -113,25 +113,28 @@ def label_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("application_detail", pk=label.application_id)
 
 
-@login_required
-@require_POST
-def certificate_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def _certificate_of(request: HttpRequest, pk: int):
+    """The certificate of application ``pk``, if the user may open the application."""
     application = labelling_selectors.application_get(user=request.user, pk=pk)
     certificate = selectors.certificate_of_application(application)
     if certificate is None:
         raise Http404
+    return certificate
+
+
+@login_required
+@require_POST
+def certificate_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate_of(request, pk)
     services.certificate_retry(certificate=certificate, actor=request.user)
     messages.success(request, _("The certificate is queued for another attempt."))
-    return redirect("application_detail", pk=application.pk)
+    return redirect("application_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def certificate_rerender(request: HttpRequest, pk: int) -> HttpResponse:
-    application = labelling_selectors.application_get(user=request.user, pk=pk)
-    certificate = selectors.certificate_of_application(application)
-    if certificate is None:
-        raise Http404
+    certificate = _certificate_of(request, pk)
     form = TransitionForm(request.POST)
     form.is_valid()
     services.certificate_rerender(
@@ -142,7 +145,7 @@ def certificate_rerender(request: HttpRequest, pk: int) -> HttpResponse:
         _("The certificate is being rendered again as revision %(revision)d, same number.")
         % {"revision": certificate.revision},
     )
-    return redirect("application_detail", pk=application.pk)
+    return redirect("application_detail", pk=pk)
 
 
 @login_required
