@@ -245,6 +245,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# English pages write dates the European way (config/formats/en): 31 May 2031, not May 31.
+FORMAT_MODULE_PATH = ["config.formats"]
 # Methodology texts and sector names carry a column per language (django-modeltranslation);
 # a text without German reads in English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -41,7 +41,7 @@ def _edits(application) -> list[Edit]:
 @pytest.mark.parametrize(
     ("subject", "field", "value", "shown"),
     [
-        ("label", "valid_until", datetime.date(2031, 5, 31), ("Valid until", "May 31, 2031")),
+        ("label", "valid_until", datetime.date(2031, 5, 31), ("Valid until", "31 May 2031")),
         ("certificate", "number", "2031-000042-7", ("Certificate number", "2031-000042-7")),
     ],
     ids=["label", "certificate"],
