@@ -11,7 +11,7 @@ PORT ?= 8000
 # Parallel test workers: both cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install install-run interop-install interop run serve demo test fuzz lint format bench messages clean
+.PHONY: install install-run interop-install interop run serve demo test test-nightly fuzz lint format bench messages clean
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ DOCUMENT_FUZZ_EXAMPLES ?= 200
 fuzz: install
 	DOCUMENT_FUZZ_EXAMPLES=$(DOCUMENT_FUZZ_EXAMPLES) $(PY) -m pytest -n $(PYTEST_WORKERS) \
 		tests/reports/test_document_forgery.py
+
+# What make test leaves out for time: the documents' fuzzing at full count, and schemathesis's
+# coverage phase (boundary and negative cases of every parameter, minutes per role).
+test-nightly: install fuzz
+	SCHEMATHESIS_PHASES=examples,coverage,fuzzing $(PY) -m pytest -n $(PYTEST_WORKERS) \
+		tests/api/test_schema_fuzzing.py
 
 lint: install
 	$(VENV)/bin/ruff check .
