@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments.models import Assignment, AssignmentStatus
 from labelling import selectors as labelling_selectors
@@ -51,7 +52,9 @@ def cell(value: object) -> object:
         return value.isoformat()
     if isinstance(value, bool | int | float | Decimal):
         return value
-    text = str(value)
+    # Control characters (a pasted form feed, a vertical tab) cannot be stored in XLSX's XML:
+    # shown as the replacement character rather than failing the whole export.
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text

@@ -95,6 +95,16 @@ def test_a_hostile_name_is_neutralised_in_csv_and_xlsx(client, secretariat):
     assert xlsx_rows[1][1] == "'" + HOSTILE
 
 
+def test_a_control_character_in_a_name_does_not_break_the_xlsx(client, secretariat):
+    organisation = factories.OrganisationFactory(name="Cluster\x0bNord\x1f")
+    factories.ApplicationFactory(organisation=organisation)
+    client.force_login(secretariat)
+
+    rows = _xlsx(client.get("/exports/applications.xlsx"))
+
+    assert rows[1][1] == "Cluster\ufffdNord\ufffd"
+
+
 def test_the_workload_counts_open_and_overdue_work(client, secretariat, lead_expert, decided):
     open_application = factories.ApplicationFactory(state=S.IN_ASSESSMENT)
     factories.AssignmentFactory(
