@@ -19,6 +19,7 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,7 +30,7 @@ from pyld.jsonld import JsonLdError
 
 from labelling.models import Level
 from labelling.notifications import site_url
-from reports import did
+from reports import did, sharing
 from reports.credentials import proof, status
 from reports.documents import organisation_language
 from reports.models import Certificate, Credential
@@ -82,10 +83,11 @@ def _criteria(methodology, level: str) -> str:
 
 def achievement(methodology, level: str, language: str) -> dict:
     """The achievement a label of ``level`` under ``methodology`` stands for."""
+    url = achievement_url(methodology, level)
     with translation.override(language):
         level_name = Level(level).label
         return {
-            "id": achievement_url(methodology, level),
+            "id": url,
             "type": ["Achievement"],
             "achievementType": "QualityAssuranceCredential",
             "name": _("Cluster Management Excellence Label %(level)s") % {"level": level_name},
@@ -95,7 +97,7 @@ def achievement(methodology, level: str, language: str) -> dict:
             )
             % {"issuer": settings.CERTIFICATE_ISSUER_NAME},
             "criteria": {
-                "id": achievement_url(methodology, level),
+                "id": url,
                 "narrative": _criteria(methodology, level),
             },
             "image": {"id": site_url(static("img/scheme-logo.svg")), "type": "Image"},
@@ -145,10 +147,7 @@ def unsigned_credential(certificate: Certificate, number: int, index: int) -> di
         "validFrom": _day_start(label.valid_from),
         "validUntil": _day_end(label.valid_until),
         "awardedDate": proof.xsd_datetime(certificate.issued_at),
-        "image": {
-            "id": site_url(reverse("verify_badge", args=[certificate.number])),
-            "type": "Image",
-        },
+        "image": {"id": sharing.badge_url(certificate), "type": "Image"},
         "credentialSubject": subject,
         "credentialStatus": status.entries(number, index),
     }
@@ -188,7 +187,7 @@ def issue(certificate: Certificate) -> Credential:
 
     try:
         return status.place_and_create(build)
-    except Exception:
+    except IntegrityError:
         # Issued meanwhile by a concurrent request or worker (the certificate is unique).
         existing = Credential.objects.filter(certificate=certificate).first()
         if existing is None:
@@ -198,9 +197,7 @@ def issue(certificate: Certificate) -> Credential:
 
 def baked_png(credential: Credential) -> bytes:
     """The label's image with its credential inside (an iTXt chunk, as Open Badges bakes)."""
-    from reports.sharing import badge_file
-
-    with badge_file(credential.certificate) as handle:
+    with sharing.badge_file(credential.certificate) as handle:
         image = Image.open(handle)
         image.load()
     info = PngInfo()

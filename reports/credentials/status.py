@@ -73,15 +73,16 @@ def list_url(purpose: str, number: int) -> str:
 def entries(number: int, index: int) -> list[dict]:
     """The credential's ``credentialStatus``: its entry in the revocation and the suspension
     list."""
+    urls = {purpose: list_url(purpose, number) for purpose in StatusPurpose.values}
     return [
         {
-            "id": f"{list_url(purpose, number)}#{index}",
+            "id": f"{url}#{index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": purpose,
             "statusListIndex": str(index),
-            "statusListCredential": list_url(purpose, number),
+            "statusListCredential": url,
         }
-        for purpose in StatusPurpose.values
+        for purpose, url in urls.items()
     ]
 
 
@@ -98,7 +99,10 @@ def draw_place() -> tuple[int, int]:
 
 
 def place_and_create(build, attempts: int = 5) -> Credential:
-    """Create the credential that ``build(number, index)`` returns (unsaved) at a free place."""
+    """Create the credential that ``build(number, index)`` returns (unsaved) at a free place.
+
+    Drawn again only when the place was taken meanwhile; any other refusal (the certificate
+    has its credential already) goes to the caller at once, not after more signatures."""
     for attempt in range(attempts):
         number, index = draw_place()
         try:
@@ -107,7 +111,8 @@ def place_and_create(build, attempts: int = 5) -> Credential:
                 credential.save()
                 return credential
         except IntegrityError:
-            if attempt == attempts - 1:
+            taken = Credential.objects.filter(status_list=number, status_index=index).exists()
+            if not taken or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
 
