@@ -34,16 +34,21 @@ def scheme_did() -> str:
     return "did:web:" + ":".join(segments)
 
 
+def key_pem(key: Ed25519PrivateKey) -> bytes:
+    """A key as ``CREDENTIAL_SIGNING_KEYS`` names them: PKCS#8 PEM, unencrypted."""
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
 def _development_key_path() -> Path:
     """A development key under VAR_DIR, written once (atomically, readable by its owner only)."""
     path = Path(settings.VAR_DIR) / "signing" / "credentials-ed25519.pem"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+        pem = key_pem(Ed25519PrivateKey.generate())
         descriptor, scratch = tempfile.mkstemp(dir=path.parent, prefix=".key-")
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pem)

@@ -21,11 +21,11 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from labelling import services
 from labelling.models import ApplicationState, Level
+from reports import did
 from reports.demo import walk_application
 from reports.pdf.signing import write_self_signed_credentials
 from tests import factories
@@ -98,13 +98,7 @@ def shared_env(s3, tmp_path):
     endpoint, _client = s3
     pdf_key, pdf_cert = write_self_signed_credentials(tmp_path / "secrets")
     credential_key = tmp_path / "secrets" / "credentials.pem"
-    credential_key.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    credential_key.write_bytes(did.key_pem(Ed25519PrivateKey.generate()))
     return {
         "STORAGE_BACKEND": "s3",
         "AWS_S3_ENDPOINT_URL": endpoint,

@@ -113,7 +113,6 @@ def test_a_tampered_credential_fails(issued):
 
 
 def test_a_credential_signed_with_a_retired_key_still_verifies(issued, settings, tmp_path):
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from reports import did
@@ -122,13 +121,7 @@ def test_a_credential_signed_with_a_retired_key_still_verifies(issued, settings,
     paths = []
     for name, key in (("new", Ed25519PrivateKey.generate()), ("old", old)):
         path = tmp_path / f"{name}.pem"
-        path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
+        path.write_bytes(did.key_pem(key))
         paths.append(str(path))
     settings.CREDENTIAL_SIGNING_KEYS = paths
 

@@ -11,13 +11,7 @@ from reports import did
 
 def _write_key(path) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    path.write_bytes(did.key_pem(key))
     return key
 
 
