@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hmac
 
+from celery import current_app
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,52 +35,45 @@ def metrics(request: HttpRequest) -> HttpResponse:
     return ExportToDjangoView(request)
 
 
+#: The counts by one field, each one metric: (family, name, help, model, field). The models
+#: are named, not imported: this module is imported with the URL conf, before any query may run.
+COUNTS = (
+    (CounterMetricFamily, "clusterlabel_labels_issued", "Labels issued since the start",
+     "reports.Label", "level"),
+    (GaugeMetricFamily, "clusterlabel_effects", "Follow-ups (outbox) by state",
+     "labelling.Effect", "state"),
+    (GaugeMetricFamily, "clusterlabel_certificates", "Certificates by generation state",
+     "reports.Certificate", "state"),
+)  # fmt: skip
+QUEUE_LENGTH = ("clusterlabel_queue_length", "Tasks waiting in the broker's queue")
+
+
 class SchemeCollector:
     """Labels issued by level, follow-ups by state, certificates by generation state, and the
     broker's queue length."""
 
     def describe(self):
         # The names alone: registering must not query a database that may not exist yet.
-        yield CounterMetricFamily("clusterlabel_labels_issued", "Labels issued", labels=["level"])
-        yield GaugeMetricFamily("clusterlabel_effects", "Follow-ups", labels=["state"])
-        yield GaugeMetricFamily("clusterlabel_certificates", "Certificates", labels=["state"])
-        yield GaugeMetricFamily("clusterlabel_queue_length", "Queued tasks")
+        for family, name, help_text, _model, field in COUNTS:
+            yield family(name, help_text, labels=[field])
+        yield GaugeMetricFamily(*QUEUE_LENGTH)
 
     def collect(self):
-        from labelling.models import Effect
-        from reports.models import Certificate, Label
-
-        issued = CounterMetricFamily(
-            "clusterlabel_labels_issued", "Labels issued since the start", labels=["level"]
-        )
-        for row in Label.objects.values("level").annotate(n=Count("pk")).order_by():
-            issued.add_metric([row["level"]], row["n"])
-        yield issued
-
-        effects = GaugeMetricFamily(
-            "clusterlabel_effects", "Follow-ups (outbox) by state", labels=["state"]
-        )
-        for row in Effect.objects.values("state").annotate(n=Count("pk")).order_by():
-            effects.add_metric([row["state"]], row["n"])
-        yield effects
-
-        certificates = GaugeMetricFamily(
-            "clusterlabel_certificates", "Certificates by generation state", labels=["state"]
-        )
-        for row in Certificate.objects.values("state").annotate(n=Count("pk")).order_by():
-            certificates.add_metric([row["state"]], row["n"])
-        yield certificates
-
+        for family, name, help_text, model, field in COUNTS:
+            metric = family(name, help_text, labels=[field])
+            rows = apps.get_model(model).objects.values(field).annotate(n=Count("pk")).order_by()
+            for row in rows:
+                metric.add_metric([row[field]], row["n"])
+            yield metric
         queued = _queue_length()
         if queued is not None:
-            yield GaugeMetricFamily(
-                "clusterlabel_queue_length", "Tasks waiting in the broker's queue", value=queued
-            )
+            yield GaugeMetricFamily(*QUEUE_LENGTH, value=queued)
 
 
 def _queue_length() -> int | None:
     """Messages waiting in the default queue (Redis), or ``None`` without a broker."""
-    if not settings.REDIS_URL or settings.CELERY_TASK_ALWAYS_EAGER:
+    # As /health/ decides: whether this process's tasks go to a broker at all.
+    if not settings.REDIS_URL or current_app.conf.task_always_eager:
         return None
     import redis
 

@@ -18,14 +18,16 @@ from reports.credentials import badge, status
 from reports.models import Certificate, CertificateState, StatusPurpose
 
 
-def _json(document: dict, content_type: str, max_age: int) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2), content_type=content_type
-    )
+def _public(response: HttpResponse, max_age: int) -> HttpResponse:
     response["Cache-Control"] = f"public, max-age={max_age}"
     # Verifiers in a browser (wallets, validators) read these from other origins.
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _json(document: dict, content_type: str, max_age: int) -> HttpResponse:
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return _public(HttpResponse(body, content_type=content_type), max_age)
 
 
 def _certificate(number: str) -> Certificate:
@@ -81,12 +83,11 @@ def status_list(request: HttpRequest, purpose: str, number: int) -> HttpResponse
     if published is None:
         raise Http404
     etag = f'"{published.bits_sha256[:32]}"'
+    max_age = settings.STATUS_LIST_MAX_AGE_SECONDS
     if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
+        response = _public(HttpResponse(status=304), max_age)
     else:
-        response = _json(published.document, f"{badge.MEDIA_TYPE}; charset=utf-8", 0)
+        response = _json(published.document, f"{badge.MEDIA_TYPE}; charset=utf-8", max_age)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(published.updated_at.timestamp())
-    response["Cache-Control"] = f"public, max-age={settings.STATUS_LIST_MAX_AGE_SECONDS}"
-    response["Access-Control-Allow-Origin"] = "*"
     return response
