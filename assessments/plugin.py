@@ -77,11 +77,19 @@ def expert_part(user: User, application: Application) -> extensions.ExpertPart |
     return None
 
 
+#: The states in which experts or managers have assessment work due.
+EXPERT_WORK_STATES = frozenset(
+    {ApplicationState.EXPERTS_ASSIGNED, ApplicationState.IN_ASSESSMENT, ApplicationState.CONSENSUS}
+)
+
+
 def expert_work(application: Application) -> list[extensions.Work]:
     """The assessment's work due now: experts answering their invitation, scoring, the lead
     expert's consensus, and the managers' answers to open questions (due when the expert said)."""
     work: list[extensions.Work] = []
     state = application.state
+    if state not in EXPERT_WORK_STATES:
+        return work  # and no query for the assignments
     for assignment in _active_assignments(application):
         if (
             state == ApplicationState.EXPERTS_ASSIGNED

@@ -10,6 +10,9 @@ QUERY_GOAL = 6
 
 CALLS = 200
 
+#: What Django logs beside the statements: a transaction's bounds and its savepoints.
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+
 
 def run() -> str:
     from django.db import transaction
@@ -90,8 +93,11 @@ def _queries(submitted, secretariat) -> str:
     finally:
         current_app.conf.task_always_eager = eager
     sent = len(getattr(mail, "outbox", [])) - outbox_before
-    verdict = "PASS" if len(queries) <= QUERY_GOAL else "FAIL"
+    control = [q for q in queries if q["sql"].split(" ", 1)[0].upper() in TRANSACTION_CONTROL]
+    statements = len(queries) - len(control)
+    verdict = "PASS" if statements <= QUERY_GOAL else "FAIL"
     return (
-        f"  queries of one transition: {len(queries)}; goal ≤ {QUERY_GOAL}: {verdict} "
+        f"  queries of one transition: {statements} statements (and {len(control)} of "
+        f"transaction control: BEGIN, COMMIT, savepoints); goal ≤ {QUERY_GOAL}: {verdict} "
         f"(mails sent in the request: {sent})"
     )

@@ -447,6 +447,8 @@ REST_FRAMEWORK = {
 # The throttles count in the cache: here each process counts its own requests; production
 # shares Redis between processes (config.settings_production).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+#: How long a public page or answer is kept at most (reports.public_cache); 0 keeps none.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cluster management excellence labels API",
     "DESCRIPTION": (

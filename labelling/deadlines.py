@@ -14,6 +14,7 @@ kind is written in the same transaction as its e-mails (outbox), so a rerun send
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 from django.conf import settings
@@ -73,12 +74,18 @@ def default_due(kind: str, start: datetime.datetime | None = None) -> datetime.d
     return (start or timezone.now()) + datetime.timedelta(days=settings.DEADLINE_DAYS[kind])
 
 
-@transaction.atomic
-def follow(application: Application) -> None:
-    """Open the deadlines of the work now due on ``application``, close the others."""
+@transaction.atomic(savepoint=False)
+def follow(application: Application, *, saved: bool = False) -> None:
+    """Open the deadlines of the work now due on ``application``, close the others.
+    ``saved``: the caller's instance is the row as just saved (a transition's), so it is not
+    read again; only what it may have prefetched before its change is forgotten."""
     now = timezone.now()
-    # Read afresh: the caller's instance may hold assignments prefetched before its change.
-    application = Application.objects.get(pk=application.pk)
+    if saved:
+        application = copy.copy(application)
+        application.__dict__.pop("_prefetched_objects_cache", None)
+    else:
+        # The caller's instance may be stale, or hold assignments prefetched before its change.
+        application = Application.objects.get(pk=application.pk)
     due: dict[tuple, tuple[Work, ContentType | None]] = {}
     for work in work_due(application):
         content_type = (
@@ -116,7 +123,7 @@ def follow(application: Application) -> None:
 
 def _after_transition(obj: models.Model, change: StateChange) -> None:
     if isinstance(obj, Application):
-        follow(obj)
+        follow(obj, saved=True)
 
 
 AFTER_TRANSITION.append(_after_transition)

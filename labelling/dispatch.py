@@ -23,7 +23,9 @@ from typing import Any
 from celery import current_app
 from celery.signals import task_failure, task_success
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql.subqueries import InsertQuery
 from django.utils import timezone
 
 from labelling.models import Effect, EffectState
@@ -50,19 +52,46 @@ SWEEP_GRACE = datetime.timedelta(seconds=10)
 def enqueue(task_name: str, *, key: str = "", countdown: float = 0, **kwargs: Any) -> Effect:
     """Record the follow-up ``task_name(**kwargs)`` in the current transaction and send it to
     the workers after the commit (not before ``countdown`` seconds). ``key`` names the cause
-    (e.g. ``"notify:42"``): asked again with the same key, nothing new is queued."""
-    available_at = timezone.now() + datetime.timedelta(seconds=countdown)
-    defaults = {"task": task_name, "kwargs": kwargs, "available_at": available_at}
-    if key:
-        effect, created = Effect.objects.get_or_create(key=key, defaults=defaults)
+    (e.g. ``"notify:42"``): asked again with the same key, nothing new is queued.
+
+    A follow-up due now is written already marked sent, so that the commit is followed by the
+    publishing alone, with no second transaction in the person's request; if the broker refuses
+    it goes back to pending for the sweep, and if the process dies between the commit and the
+    broker the sweep sends it again after ``EFFECT_REDELIVERY_SECONDS``, as a lost message."""
+    effect = Effect(
+        task=task_name,
+        kwargs=kwargs,
+        available_at=timezone.now() + datetime.timedelta(seconds=countdown),
+    )
+    effect.key = key or f"{task_name}:{effect.pk}"
+    if countdown <= 0:
+        effect.dispatch()
+    if not _insert_unless_key_taken(effect):
+        return Effect.objects.get(key=effect.key)
+    if countdown <= 0:
+        transaction.on_commit(lambda: _publish(effect), robust=True)
     else:
-        effect = Effect(**defaults)
-        effect.key = f"{task_name}:{effect.pk}"
-        effect.save()
-        created = True
-    if created:
         transaction.on_commit(lambda: send(effect.pk, countdown=countdown), robust=True)
     return effect
+
+
+def _insert_unless_key_taken(effect: Effect) -> bool:
+    """Insert ``effect`` unless an effect with its key exists: one statement (``ON CONFLICT DO
+    NOTHING ... RETURNING``, which PostgreSQL and SQLite both know) where ``get_or_create``
+    makes four (a read, a savepoint, the insert, its release). Whether it was inserted."""
+    query = InsertQuery(Effect, on_conflict=OnConflict.IGNORE)
+    query.insert_values(Effect._meta.concrete_fields, [effect])
+    connection = connections[router.db_for_write(Effect)]
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [Effect._meta.pk]
+    ((statement, params),) = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        inserted = cursor.fetchone() is not None
+    if inserted:
+        effect._state.adding = False
+        effect._state.db = connection.alias
+    return inserted
 
 
 def send(effect_id: Any, countdown: float = 0) -> bool:
@@ -74,6 +103,11 @@ def send(effect_id: Any, countdown: float = 0) -> bool:
             return False
         effect.dispatch()
         effect.save(update_fields=["state", "dispatched_at", "dispatches"])
+    return _publish(effect, countdown)
+
+
+def _publish(effect: Effect, countdown: float = 0) -> bool:
+    """Hand ``effect``, marked sent, to the broker; if it refuses, mark it pending again."""
     try:
         current_app.tasks[effect.task].apply_async(
             kwargs=effect.kwargs,

@@ -135,47 +135,47 @@ def run_transition(
             field="reason",
         )
 
-    with transaction.atomic():
-        try:
-            method(**kwargs)
-        except TransitionNotAllowed as exc:
-            # A condition that held a moment ago (e.g. a deadline) no longer does.
-            raise TransitionRefused(
-                _("“%(action)s” is no longer possible.") % {"action": transition_label(name)},
-                current_state=source,
-                allowed=available_transitions(obj),
-            ) from exc
-        try:
-            # A savepoint of its own: after the refused save, the state can still be read.
-            with transaction.atomic():
-                obj.save()
-        except ConcurrentTransition as exc:
-            # The caller is told where the object stands now, not where they last saw it.
-            current = type(obj)._default_manager.get(pk=obj.pk)
-            raise StaleState(
-                _("Someone else changed this %(object)s meanwhile; reload it and try again.")
-                % {"object": obj._meta.verbose_name},
-                current_state=current.state,
-                allowed=available_transitions(current),
-            ) from exc
-        change = StateChange.objects.create(
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=obj.pk,
-            transition=name,
-            source=source,
-            target=obj.state,
-            actor=actor,
-            actor_label=actor.email if actor is not None else f"system: {system_label}",
-            reason=reason,
-        )
-        for follow_up in AFTER_TRANSITION:
-            follow_up(obj, change)
-        if notify:
-            dispatch.enqueue(
-                "labelling.send_transition_notifications",
-                key=f"notify:{change.pk}",
-                state_change_id=change.pk,
+    try:
+        with transaction.atomic():
+            try:
+                method(**kwargs)
+            except TransitionNotAllowed as exc:
+                # A condition that held a moment ago (e.g. a deadline) no longer does.
+                raise TransitionRefused(
+                    _("“%(action)s” is no longer possible.") % {"action": transition_label(name)},
+                    current_state=source,
+                    allowed=available_transitions(obj),
+                ) from exc
+            obj.save()
+            change = StateChange.objects.create(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                transition=name,
+                source=source,
+                target=obj.state,
+                actor=actor,
+                actor_label=actor.email if actor is not None else f"system: {system_label}",
+                reason=reason,
             )
+            for follow_up in AFTER_TRANSITION:
+                follow_up(obj, change)
+            if notify:
+                dispatch.enqueue(
+                    "labelling.send_transition_notifications",
+                    key=f"notify:{change.pk}",
+                    state_change_id=change.pk,
+                )
+    except ConcurrentTransition as exc:
+        # Read once the refused save's transaction is rolled back (no savepoint of its own, a
+        # round trip fewer on every transition): the caller is told where the object stands
+        # now, not where they last saw it.
+        current = type(obj)._default_manager.get(pk=obj.pk)
+        raise StaleState(
+            _("Someone else changed this %(object)s meanwhile; reload it and try again.")
+            % {"object": obj._meta.verbose_name},
+            current_state=current.state,
+            allowed=available_transitions(current),
+        ) from exc
     return change
 
 

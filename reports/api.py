@@ -8,13 +8,14 @@ a failed rendering, through the services the application page calls.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import django_filters
 from django.http import FileResponse
 from django.urls import path, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -36,7 +37,7 @@ from labelling.api_throttling import ScopedThrottle
 from labelling.models import Organisation
 from labelling.rules import can
 from labelling.workflow import user_transitions
-from reports import exports, selectors, services
+from reports import exports, public_cache, selectors, services
 from reports.filters import LabelFilter
 from reports.models import Certificate, CertificateState, Label, LabelState
 from reports.views.secretariat import LABEL_ACTIONS
@@ -129,13 +130,24 @@ class PublicVerify(PublicThrottled, generics.RetrieveAPIView):
 
     @extend_schema(operation_id="public_verify_certificate")
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_object(self) -> Label:
-        certificate = selectors.certificate_by_number(self.kwargs["number"])
-        if certificate is None:
+        # Kept per certificate, language and site address (the answer's links name it), for
+        # as long as nothing it shows changes (reports.public_cache).
+        number = self.kwargs["number"]
+        key = "public:api-verify:{}:{}:{}".format(
+            hashlib.sha256(number.encode()).hexdigest()[:32],
+            get_language(),
+            request.build_absolute_uri("/"),
+        )
+        payload = public_cache.kept(key, lambda: self._payload(number))
+        if payload is None:
             raise NotFound(_("No certificate has this number."))
-        return certificate.label
+        return Response(payload)
+
+    def _payload(self, number: str) -> dict | None:
+        certificate = selectors.certificate_by_number(number)
+        if certificate is None:
+            return None
+        return dict(self.get_serializer(certificate.label).data)
 
 
 class LabelOrganisationSerializer(OrganisationSummarySerializer):

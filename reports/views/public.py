@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from labelling.api_throttling import throttle_page
 from labelling.middleware import accepts_upload
-from reports import did, selectors, sharing, statistics
+from reports import did, public_cache, selectors, sharing, statistics
 from reports.documents import verify_url
 from reports.filters import LabelFilter
 from reports.forms import MAX_VERIFY_BYTES, VerifyUploadForm
@@ -27,9 +27,15 @@ def home(request: HttpRequest) -> HttpResponse:
 # count per address: neither may be used to try number after number.
 @throttle_page("public")
 def verify(request: HttpRequest, number: str) -> HttpResponse:
+    return public_cache.kept_page(
+        request, f"verify:{number}", lambda extra: _verify(request, number, extra)
+    )
+
+
+def _verify(request: HttpRequest, number: str, extra: dict) -> HttpResponse:
     certificate = selectors.certificate_by_number(number)
     if certificate is None:
-        return render(request, "reports/pages/verify.html", {"number": number}, status=404)
+        return render(request, "reports/pages/verify.html", {"number": number, **extra}, status=404)
     if certificate.number != number:
         return redirect("verify", number=certificate.number)
     status = selectors.public_status(certificate.label)
@@ -37,6 +43,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         request,
         "reports/pages/verify.html",
         {
+            **extra,
             "certificate": certificate,
             "label": certificate.label,
             "status": status,
@@ -100,6 +107,12 @@ def certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
 
 
 def registry(request: HttpRequest) -> HttpResponse:
+    return public_cache.kept_page(
+        request, "registry", lambda extra: _registry(request, extra), query=True
+    )
+
+
+def _registry(request: HttpRequest, extra: dict) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("valid_only", "true")
     label_filter = LabelFilter(data, queryset=selectors.registry_labels())
@@ -110,6 +123,7 @@ def registry(request: HttpRequest) -> HttpResponse:
         request,
         "reports/pages/registry.html",
         {
+            **extra,
             "filter": label_filter,
             "page": page,
             "query": query.urlencode(),

@@ -34,14 +34,64 @@ class RefusingBackend(EmailBackend):
 
 
 @pytest.mark.django_db
-def test_a_transition_writes_its_notification_as_an_effect_with_the_change():
+def test_a_transition_writes_its_notification_as_an_effect_with_the_change(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    published = []
+    monkeypatch.setattr(dispatch, "_publish", lambda effect, countdown=0: published.append(effect))
     application, manager = factories.managed_draft("Outbox Cluster")
 
-    change = services.application_submit(application=application, actor=manager)
+    with django_capture_on_commit_callbacks() as callbacks:
+        change = services.application_submit(application=application, actor=manager)
 
     effect = Effect.objects.get(key=f"notify:{change.pk}")
     assert (effect.task, effect.kwargs) == (NOTIFY, {"state_change_id": change.pk})
-    assert effect.state == EffectState.PENDING  # sent only once the change is committed
+    assert not published  # handed to the broker only once the change is committed
+    for callback in callbacks:
+        callback()
+    assert [e.pk for e in published] == [effect.pk]
+
+
+@pytest.mark.django_db
+def test_a_follow_up_due_now_is_recorded_as_sent_in_its_transaction(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks():
+        effect = dispatch.enqueue(NOTIFY, key="notify:now", state_change_id=1)
+
+    stored = Effect.objects.get(pk=effect.pk)
+    # No second transaction after the commit; the sweep treats it as a message in flight.
+    assert (stored.state, stored.dispatches) == (EffectState.DISPATCHED, 1)
+    assert stored.dispatched_at is not None
+
+
+@pytest.mark.django_db
+def test_a_follow_up_for_later_waits_pending(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        effect = dispatch.enqueue(NOTIFY, key="notify:later", countdown=60, state_change_id=1)
+
+    assert Effect.objects.get(pk=effect.pk).state == EffectState.PENDING
+
+
+@pytest.mark.django_db
+def test_a_refused_publication_puts_the_effect_back_to_pending_for_the_sweep(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(current_app.tasks[NOTIFY], "apply_async", refuse)
+
+    current_app.conf.task_always_eager = False  # a broker, as deployed
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            effect = dispatch.enqueue(NOTIFY, key="notify:refused", state_change_id=1)
+    finally:
+        current_app.conf.task_always_eager = True
+
+    stored = Effect.objects.get(pk=effect.pk)
+    assert stored.state == EffectState.PENDING
+    assert "broker unreachable" in stored.last_error
 
 
 @pytest.mark.django_db
@@ -162,8 +212,8 @@ def test_only_the_secretariat_sees_and_retries_follow_ups(client):
 def test_the_sweep_leaves_a_fresh_effect_to_its_after_commit_sender(monkeypatch):
     sent = []
     monkeypatch.setattr(dispatch, "send", lambda pk, countdown=0: sent.append(pk) or True)
-    fresh = dispatch.enqueue(NOTIFY, key="notify:fresh", state_change_id=1)
-    due = dispatch.enqueue(NOTIFY, key="notify:due", state_change_id=2)
+    fresh = dispatch.enqueue(NOTIFY, key="notify:fresh", countdown=0.001, state_change_id=1)
+    due = dispatch.enqueue(NOTIFY, key="notify:due", countdown=0.001, state_change_id=2)
     Effect.objects.filter(pk=due.pk).update(available_at=timezone.now() - timedelta(minutes=1))
 
     assert dispatch.sweep() == 1
