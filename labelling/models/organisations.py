@@ -123,6 +123,12 @@ class Organisation(FSMModelMixin, models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        # The registry lists by name, in all or in one country (and PostgreSQL finds a part of
+        # a name with the trigram indexes of migration 0018).
+        indexes = [
+            models.Index(fields=["name"], name="organisation_name"),
+            models.Index(fields=["country", "name"], name="organisation_country_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
