@@ -35,7 +35,15 @@ $(INTEROP_STAMP): $(INTEROP)/package-lock.json
 	npm ci --prefix $(INTEROP) --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(INTEROP_STAMP)
 
-interop-install: $(INTEROP_STAMP)
+# axe-core, which the browser journeys inject into every page they open; likewise from its
+# lockfile.
+AXE := tests/browser/axe
+AXE_STAMP := $(AXE)/node_modules/.installed-stamp
+$(AXE_STAMP): $(AXE)/package-lock.json
+	npm ci --prefix $(AXE) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(AXE_STAMP)
+
+interop-install: $(INTEROP_STAMP) $(AXE_STAMP)
 
 # Only the credential interoperability tests (make test runs them too).
 interop: install interop-install

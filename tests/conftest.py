@@ -1,7 +1,14 @@
-"""Fixtures shared by the whole suite: one per role, plus an outsider."""
+"""Fixtures shared by the whole suite: one per role, plus an outsider, and the demo seed."""
+
+from collections.abc import Iterator
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+from django.test.utils import override_settings
 from django.utils import translation
 
 from assessments.models.methodology import PUBLISHED_SPECS
@@ -167,3 +174,32 @@ def start_celery_worker(transactional_db, tmp_path):
 def celery_worker_process(start_celery_worker):
     """A real Celery worker on the real Redis, consuming this test's tasks."""
     return start_celery_worker()
+
+
+@pytest.fixture(scope="module")
+def demo_seed(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """The demo seed (``seed_demo``'s output), made once per test module and process and rolled
+    back after the module: its tests read it, each in a savepoint of its own that is rolled back
+    after it, instead of seeding again (seconds each time). What would follow its commit runs
+    (notifications delivered, status lists published), but for the PDFs: issued certificates
+    stay queued, as with ``no_rendering``."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr("reports.services._queue_rendering", lambda *args, **kwargs: None)
+        module = transaction.atomic()
+        module.__enter__()
+        try:
+            out = StringIO()
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("seed_demo", stdout=out)
+            patch.undo()
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            module.__exit__(None, None, None)

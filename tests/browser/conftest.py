@@ -9,7 +9,9 @@ fail: the pages must be proven in a browser there.
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,7 +38,28 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+#: axe-core from its pinned npm package (``make test`` installs it from the lockfile).
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+#: What fails a journey: axe's two worst impacts.
+AXE_FAILING = ("serious", "critical")
+AXE_RUN = """async () => {
+  if (document.contentType !== "text/html" || typeof axe === "undefined") return null;
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  const rules = new Set(
+    [result.passes, result.violations, result.incomplete].flat().map((rule) => rule.id)
+  );
+  return {
+    rules: [...rules],
+    violations: result.violations.map((rule) => ({
+      id: rule.id, impact: rule.impact, help: rule.help,
+      nodes: rule.nodes.slice(0, 3).map(
+        (node) => `${node.target.join(" ")} (${node.html.slice(0, 160)})`
+      ),
+    })),
+  };
+}"""
 #: Long enough for a page of the live server, short enough for a failure to show quickly.
 TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
@@ -209,20 +232,98 @@ def untranslated(language) -> Iterator[list[str]]:
     assert not found, "Untranslated on German pages:\n" + "\n".join(found)
 
 
+class Accessibility:
+    """axe-core run on every page a journey's people open: what it found and how much."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.pages = 0
+        self.rules: set[str] = set()
+
+    def check(self, page: Page, language: str) -> None:
+        try:
+            result = page.evaluate(AXE_RUN)
+        except Exception as exc:  # the page went on to another before axe was done
+            if "context was destroyed" in str(exc) or "navigat" in str(exc):
+                return
+            raise
+        if result is None:
+            return
+        self.pages += 1
+        self.rules.update(result["rules"])
+        for rule in result["violations"]:
+            if rule["impact"] in AXE_FAILING:
+                line = (
+                    f"{page.url} ({language}): {rule['impact']} {rule['id']}: {rule['help']} "
+                    f"at {', '.join(rule['nodes'])}"
+                )
+                if line not in self.failures:
+                    self.failures.append(line)
+
+
+AXE_REPORTS = ARTIFACTS / "axe"
+#: When this process read this file: reports older than that are an earlier run's.
+LOADED = time.time()
+
+
+@pytest.fixture
+def accessibility(worker_id: str) -> Iterator[Accessibility]:
+    """Fails the journey on any serious or critical axe violation of a page it opened; adds
+    what it checked to this process's report (``test-artifacts/axe/<worker>.json``)."""
+    checked = Accessibility()
+    yield checked
+    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+    report = AXE_REPORTS / f"{worker_id}.json"
+    earlier = report.exists() and report.stat().st_mtime >= LOADED  # this run's, not the last
+    totals = json.loads(report.read_text()) if earlier else {"pages": 0, "rules": []}
+    totals["pages"] += checked.pages
+    totals["rules"] = sorted(set(totals["rules"]) | checked.rules)
+    report.write_text(json.dumps(totals))
+    assert not checked.failures, "axe-core (serious or critical):\n" + "\n".join(checked.failures)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    pages, rules = 0, set()
+    for report in AXE_REPORTS.glob("*.json"):
+        if report.stat().st_mtime < LOADED:
+            report.unlink()
+            continue
+        totals = json.loads(report.read_text())
+        pages += totals["pages"]
+        rules |= set(totals["rules"])
+    if pages:
+        terminalreporter.write_line(
+            f"axe-core: {pages} page loads of the journeys checked, {len(rules)} rules applied "
+            f"(none may fail with a serious or critical impact)"
+        )
+
+
 @pytest.fixture
 def person(
-    browser: Browser, browser_context_args, language, untranslated, policy_violations
+    browser: Browser,
+    browser_context_args,
+    language,
+    untranslated,
+    policy_violations,
+    accessibility,
 ) -> Iterator[Callable[[object], Person]]:
     """Opens a browser of its own for a person (``None``: someone without an account yet),
     in the journey's language, and logs them in."""
     contexts: list[BrowserContext] = []
 
     def check(page: Page) -> None:
+        accessibility.check(page, language)
         if language != "de":
             return
         from tests.i18n import untranslated_strings
 
-        for text in untranslated_strings(page.content()):
+        try:
+            content = page.content()
+        except Exception as exc:  # the page went on to another before it could be read
+            if "navigating" in str(exc) or "context was destroyed" in str(exc):
+                return
+            raise
+        for text in untranslated_strings(content):
             found_on = f"{page.url}: {text}"
             if found_on not in untranslated:
                 untranslated.append(found_on)
@@ -234,6 +335,11 @@ def person(
         locale = "de-DE" if language == "de" else "en-GB"
         context = browser.new_context(**{**browser_context_args, "locale": locale})
         watch_policy(context, policy_violations)
+        if not AXE.exists():
+            pytest.fail(f"axe-core is not installed at {AXE} (make interop-install)")
+        # Injected through the DevTools protocol, before the page's own scripts: not subject
+        # to the page's Content-Security-Policy.
+        context.add_init_script(path=AXE)
         contexts.append(context)
         someone = Person(context, language, check)
         return someone.log_in(user) if user is not None else someone

@@ -1,11 +1,9 @@
 """The admin over the demo data: every registered model lists and opens for a superuser."""
 
-from io import StringIO
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from assessments.models import MethodologyVersion
@@ -28,19 +26,22 @@ from tests.admin_forms import change_form_data
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
-@pytest.fixture
-def superuser_client(client, db, django_capture_on_commit_callbacks, no_rendering):
-    """Logged in as the demo's superuser, after seeding (notifications delivered too)."""
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=StringIO())
-    Group.objects.create(name="Demo reviewers")  # the seed makes no group; the admin has one
+@pytest.fixture(scope="module")
+def admin_demo(demo_seed) -> None:
+    """The demo, with what the admin lists and the seed makes none of, once per module."""
+    Group.objects.create(name="Demo reviewers")
     # Nor credentials, which the (skipped) rendering signs: one, and its published lists.
     badge.issue(Certificate.objects.order_by("pk").first())
     status.publish_all()
     # Nor a token: each person makes their own.
     services.api_token_create(user=User.objects.get(email=demo.MANAGER), name="Demo CRM sync")
     # Nor a failed log-in, which the admin lists (django-axes: the attempt and the failure).
-    client.post(reverse("account_login"), {"login": demo.MANAGER, "password": "a wrong guess"})
+    Client().post(reverse("account_login"), {"login": demo.MANAGER, "password": "a wrong guess"})
+
+
+@pytest.fixture
+def superuser_client(client, db, admin_demo):
+    """Logged in as the demo's superuser."""
     client.force_login(User.objects.get(email=demo.SECRETARIAT, is_superuser=True))
     return client
 

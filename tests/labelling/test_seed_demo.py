@@ -13,7 +13,6 @@ from labelling.models import (
     ApplicationState,
     Level,
     Membership,
-    Notification,
     Organisation,
     Outcome,
     Sector,
@@ -69,17 +68,15 @@ def _snapshot() -> dict[str, list]:
         "secretariat2",
     ],
 )
-def test_seed_demo_creates_a_log_in_per_role(email, flags):
-    _seed()
-
+def test_seed_demo_creates_a_log_in_per_role(email, flags, demo_seed):
     user = User.objects.get(email=email)
     assert {name: getattr(user, name) for name in flags} == flags
     assert user.check_password(demo.DEMO_PASSWORD)
 
 
-def test_seed_demo_links_the_first_manager_to_two_organisations_and_the_second_to_another():
-    _seed()
-
+def test_seed_demo_links_the_first_manager_to_two_organisations_and_the_second_to_another(
+    demo_seed,
+):
     first = set(Organisation.objects.filter(managers__email=demo.MANAGER))
     second = set(Organisation.objects.filter(managers__email=demo.MANAGER_2))
     assert len(first) == 2
@@ -87,18 +84,14 @@ def test_seed_demo_links_the_first_manager_to_two_organisations_and_the_second_t
     assert not first & second
 
 
-def test_seed_demo_organisations_meet_the_eccp_minimums():
-    _seed()
-
+def test_seed_demo_organisations_meet_the_eccp_minimums(demo_seed):
     organisations = Organisation.objects.all()
     assert len(organisations) >= 6
     assert len({o.country for o in organisations}) >= 4
     assert [o.name for o in organisations if o.eccp_gaps() or not o.region] == []
 
 
-def test_seed_demo_walks_applications_into_at_least_eight_states_with_an_audit_trail():
-    _seed()
-
+def test_seed_demo_walks_applications_into_at_least_eight_states_with_an_audit_trail(demo_seed):
     states_with_history = {a.state for a in Application.objects.all() if a.history.exists()}
     assert len(states_with_history) >= 8
     assert {
@@ -116,9 +109,7 @@ def test_seed_demo_walks_applications_into_at_least_eight_states_with_an_audit_t
     assert Application.objects.filter(state=ApplicationState.DRAFT).exists()
 
 
-def test_seed_demo_audit_trails_lead_without_gaps_from_creation_to_the_current_state():
-    _seed()
-
+def test_seed_demo_audit_trails_lead_without_gaps_from_creation_to_the_current_state(demo_seed):
     for application in Application.objects.all():
         steps = list(application.history.values_list("source", "target"))
         path = [steps[0][0]] + [target for _source, target in steps]
@@ -127,9 +118,7 @@ def test_seed_demo_audit_trails_lead_without_gaps_from_creation_to_the_current_s
         assert all(source == path[i] for i, (source, _target) in enumerate(steps)), application
 
 
-def test_seed_demo_certifies_a_gold_application_assessed_by_experts_from_two_countries():
-    _seed()
-
+def test_seed_demo_certifies_a_gold_application_assessed_by_experts_from_two_countries(demo_seed):
     gold = Application.objects.get(state=ApplicationState.CERTIFIED, decided_outcome=Outcome.GOLD)
     assert gold.level == Level.GOLD
     assert gold.organisation.country.code == "DE"
@@ -145,11 +134,9 @@ def test_seed_demo_certifies_a_gold_application_assessed_by_experts_from_two_cou
     }
 
 
-def test_seed_demo_gives_each_level_the_expert_team_its_rules_ask_for():
+def test_seed_demo_gives_each_level_the_expert_team_its_rules_ask_for(demo_seed):
     """One scoring expert for BRONZE and SILVER; for GOLD two, one from the organisation's
     country and one from another."""
-    _seed()
-
     for application in Application.objects.filter(assignments__isnull=False).distinct():
         countries = [a.expert.country.code for a in application.assignments.all()]
         home = application.organisation.country.code
@@ -161,9 +148,7 @@ def test_seed_demo_gives_each_level_the_expert_team_its_rules_ask_for():
             assert len(countries) == 1, application
 
 
-def test_seed_demo_certifies_bronze_for_a_gold_request_whose_gold_score_falls_short():
-    _seed()
-
+def test_seed_demo_certifies_bronze_for_a_gold_request_whose_gold_score_falls_short(demo_seed):
     application = Application.objects.get(
         state=ApplicationState.CERTIFIED, level=Level.GOLD, decided_outcome=Outcome.BRONZE
     )
@@ -179,10 +164,10 @@ def test_seed_demo_certifies_bronze_for_a_gold_request_whose_gold_score_falls_sh
     assert bronze["met"]
 
 
-def test_seed_demo_silver_applications_follow_a_bronze_label_of_18_to_24_months_before():
+def test_seed_demo_silver_applications_follow_a_bronze_label_of_18_to_24_months_before(
+    demo_seed,
+):
     """The certified SILVER on its assessment date, the open ones on the day of the seed."""
-    _seed()
-
     silvers = Application.objects.filter(level=Level.SILVER)
     assert silvers.filter(state=ApplicationState.CERTIFIED, decided_outcome=Outcome.SILVER)
     for application in silvers:
@@ -192,8 +177,7 @@ def test_seed_demo_silver_applications_follow_a_bronze_label_of_18_to_24_months_
         assert application.renews == bronze
 
 
-def test_seed_demo_is_idempotent():
-    _seed()
+def test_seed_demo_is_idempotent(demo_seed):
     counts, rows = _row_counts(), _snapshot()
 
     output = _seed()
@@ -203,35 +187,8 @@ def test_seed_demo_is_idempotent():
     assert "already existed" in output
 
 
-def test_seed_demo_prints_the_log_ins():
-    output = _seed()
-
+def test_seed_demo_prints_the_log_ins(demo_seed):
     for email, password, role in demo.login_rows():
         assert any(
-            email in line and password in line and role in line for line in output.splitlines()
+            email in line and password in line and role in line for line in demo_seed.splitlines()
         ), email
-
-
-@pytest.mark.django_db(transaction=True)
-def test_seed_demo_queues_the_notifications_but_sends_no_email(mailoutbox, no_rendering):
-    _seed()
-
-    assert Notification.objects.exists()
-    assert mailoutbox == []
-
-
-def test_seed_demo_issues_a_rendered_certificate_for_every_awarded_label(
-    django_capture_on_commit_callbacks,
-):
-    from reports.models import Certificate, CertificateState
-
-    with django_capture_on_commit_callbacks(execute=True):
-        _seed()
-
-    certified = Application.objects.filter(state=ApplicationState.CERTIFIED)
-    certificates = Certificate.objects.filter(label__application__in=certified)
-    assert certified.count() >= 3
-    assert certificates.count() == certified.count()
-    assert {c.state for c in certificates} == {CertificateState.DONE}
-    assert {c.label.level for c in certificates} == {Level.GOLD, Level.SILVER, Level.BRONZE}
-    assert all(c.pdf.read().startswith(b"%PDF") for c in certificates)
