@@ -192,13 +192,19 @@ def demo_seed(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[
         pytest.MonkeyPatch.context() as patch,
     ):
         patch.setattr("reports.services._queue_rendering", lambda *args, **kwargs: None)
+        # In-process, as every test's tasks (_tasks_in_process, which has not begun yet).
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
         module = transaction.atomic()
         module.__enter__()
         try:
             out = StringIO()
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                call_command("seed_demo", stdout=out)
-            patch.undo()
+            try:
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    call_command("seed_demo", stdout=out)
+            finally:
+                patch.undo()
+                celery_app.conf.task_always_eager = eager
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)
