@@ -43,7 +43,14 @@ $(AXE_STAMP): $(AXE)/package-lock.json
 	npm ci --prefix $(AXE) --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(AXE_STAMP)
 
-interop-install: $(INTEROP_STAMP) $(AXE_STAMP)
+# The Nu HTML Checker (vnu.jar, run with Java), which tests/test_html_validity.py runs.
+VNU := tests/html
+VNU_STAMP := $(VNU)/node_modules/.installed-stamp
+$(VNU_STAMP): $(VNU)/package-lock.json
+	npm ci --prefix $(VNU) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(VNU_STAMP)
+
+interop-install: $(INTEROP_STAMP) $(AXE_STAMP) $(VNU_STAMP)
 
 # Only the credential interoperability tests (make test runs them too).
 interop: install interop-install

@@ -179,8 +179,8 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {name: value or "" for name, value in attrs}
         if tag == "form":
-            action = a.get("hx-post") or a.get("action") or self.page
-            method = "post" if "hx-post" in a else (a.get("method") or "get").lower()
+            action = a.get("data-hx-post") or a.get("action") or self.page
+            method = "post" if "data-hx-post" in a else (a.get("method") or "get").lower()
             self.form = Form(
                 page=self.page,
                 role=self.role,

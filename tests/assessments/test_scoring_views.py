@@ -228,10 +228,13 @@ def test_scoring_page_fields_save_themselves_on_change(client, team, lead_expert
 
     html = _html(client.get(reverse("scoring", args=[lead.pk])))
 
-    save = f'hx-post="{_save_url(lead, "STR-1")}"'
-    assert f'<div class="answer" id="answer-{pk}" hx-target="this" hx-swap="outerHTML"' in html
-    assert f'value="15" {save} hx-trigger="change"' in html
-    assert f'{save} hx-trigger="keyup changed delay:800ms, change"' in html
+    save = f'data-hx-post="{_save_url(lead, "STR-1")}"'
+    assert (
+        f'<div class="answer" id="answer-{pk}" data-hx-target="this" data-hx-swap="outerHTML"'
+        in html
+    )
+    assert f'value="15" {save} data-hx-trigger="change"' in html
+    assert f'{save} data-hx-trigger="keyup changed delay:800ms, change"' in html
     assert f'<p class="save-status" id="save-status-{pk}" aria-live="polite"></p>' in html
 
 
@@ -253,7 +256,7 @@ def test_score_autosave_answers_with_the_block_and_the_light_from_the_bands(
     assert "<html" not in html
     assert html.lstrip().startswith(f'<div class="answer" id="answer-{pk}"')
     assert '<span class="light light-green">Green</span>, 2 points' in html
-    assert f'id="save-status-{pk}" aria-live="polite" hx-swap-oob="innerHTML">Saved at' in html
+    assert f'id="save-status-{pk}" aria-live="polite" data-hx-swap-oob="innerHTML">Saved at' in html
     assert _stored_score(lead, "STR-1") == 50
 
 
@@ -269,7 +272,7 @@ def test_score_autosave_of_an_invalid_value_keeps_it_next_to_the_error(client, t
     html = _html(response)
     assert response.status_code == 200  # htmx swaps only successful answers
     assert (
-        f'value="1.5" hx-post="{_save_url(lead, "STR-1")}" hx-trigger="change" '
+        f'value="1.5" data-hx-post="{_save_url(lead, "STR-1")}" data-hx-trigger="change" '
         f'aria-invalid="true" aria-describedby="value-{pk}-error">'
     ) in html
     assert f'<p class="error" role="alert" id="value-{pk}-error">Enter a whole number.</p>' in html
@@ -430,10 +433,13 @@ def test_consensus_page_fields_save_themselves_on_change(client, in_consensus, l
 
     html = _html(client.get(reverse("consensus", args=[in_consensus.pk])))
 
-    save = f'hx-post="{_consensus_url(in_consensus, "STR-1")}"'
-    assert f'<div class="answer" id="answer-{pk}" hx-target="this" hx-swap="outerHTML"' in html
+    save = f'data-hx-post="{_consensus_url(in_consensus, "STR-1")}"'
+    assert (
+        f'<div class="answer" id="answer-{pk}" data-hx-target="this" data-hx-swap="outerHTML"'
+        in html
+    )
     assert f'id="consensus-{pk}" name="value" inputmode="decimal" required value="" {save}' in html
-    assert f'{save} hx-trigger="keyup changed delay:800ms, change"' in html
+    assert f'{save} data-hx-trigger="keyup changed delay:800ms, change"' in html
     assert f'<p class="save-status" id="save-status-{pk}" aria-live="polite"></p>' in html
 
 
@@ -452,7 +458,7 @@ def test_consensus_autosave_answers_with_the_cell_and_the_light_from_the_bands(
     assert "<html" not in html
     assert html.lstrip().startswith(f'<div class="answer" id="answer-{pk}"')
     assert '<span class="light light-yellow">Yellow</span>, 1 point' in html
-    assert f'id="save-status-{pk}" aria-live="polite" hx-swap-oob="innerHTML">Saved at' in html
+    assert f'id="save-status-{pk}" aria-live="polite" data-hx-swap-oob="innerHTML">Saved at' in html
     value = ConsensusValue.objects.get(application=in_consensus, indicator__code="STR-1")
     assert (value.value, value.note) == (Decimal(20), "Ok")
 
@@ -469,7 +475,7 @@ def test_consensus_autosave_of_an_invalid_value_keeps_it_next_to_the_error(
 
     html = _html(response)
     assert response.status_code == 200
-    assert f'value="twenty" hx-post="{_consensus_url(in_consensus, "STR-1")}"' in html
+    assert f'value="twenty" data-hx-post="{_consensus_url(in_consensus, "STR-1")}"' in html
     assert f'aria-invalid="true" aria-describedby="consensus-{pk}-error">' in html
     assert f'<p class="error" role="alert" id="consensus-{pk}-error">Enter a number.</p>' in html
     assert "Ok</textarea>" in html
@@ -622,6 +628,6 @@ def test_score_autosave_sends_what_is_still_to_score_out_of_band(client, gold, l
     )
 
     html = _html(response)
-    gaps = html[html.index('<div id="scoring-gaps" hx-swap-oob="true">') :]
+    gaps = html[html.index('<div id="scoring-gaps" data-hx-swap-oob="true">') :]
     assert "STR-1" not in gaps
     assert "STR-2" in gaps

@@ -316,12 +316,15 @@ def test_self_assessment_page_fields_save_themselves_on_change(client, draft, ma
 
     block = _article(_html(client.get(_page(draft))), str_1)
 
-    save = f'hx-post="{_save_url(draft, "STR")}"'
-    assert f'<div class="answer" id="answer-{pk}" hx-target="this" hx-swap="outerHTML"' in block
-    assert f'hx-params="value-{pk},comment-{pk}"' in block
+    save = f'data-hx-post="{_save_url(draft, "STR")}"'
+    assert (
+        f'<div class="answer" id="answer-{pk}" data-hx-target="this" data-hx-swap="outerHTML"'
+        in block
+    )
+    assert f'data-hx-params="value-{pk},comment-{pk}"' in block
     assert f'name="value-{pk}" form="answers-{str_1.dimension_id}"' in block
-    assert f'{save} hx-trigger="change"' in block
-    assert f'{save} hx-trigger="keyup changed delay:800ms, change"' in block
+    assert f'{save} data-hx-trigger="change"' in block
+    assert f'{save} data-hx-trigger="keyup changed delay:800ms, change"' in block
     assert f'<p class="save-status" id="save-status-{pk}" aria-live="polite"></p>' in block
 
 
@@ -354,7 +357,7 @@ def test_autosave_says_saved_next_to_the_field(client, draft, manager):
 
     assert re.search(
         rf'<p class="save-status" id="save-status-{str_1.pk}" aria-live="polite" '
-        r'hx-swap-oob="innerHTML">Saved at \d\d:\d\d:\d\d</p>',
+        r'data-hx-swap-oob="innerHTML">Saved at \d\d:\d\d:\d\d</p>',
         html,
     )
 
@@ -368,12 +371,12 @@ def test_autosave_updates_the_progress_out_of_band(client, draft, manager):
     )
 
     progress = re.search(r'<nav class="card" id="progress".*?</nav>', html, re.S).group(0)
-    assert 'hx-swap-oob="true"' in progress
+    assert 'data-hx-swap-oob="true"' in progress
     assert "1 of 2 answered (50 %)" in progress
     assert "STR-1 Committed members: no value yet." not in progress
     assert "STR-2 Share of SMEs among members: no value yet." in progress
     assert (
-        f'<p class="muted" id="dimension-{dimension.pk}-progress" hx-swap-oob="true">'
+        f'<p class="muted" id="dimension-{dimension.pk}-progress" data-hx-swap-oob="true">'
         "1 of 2 answered (50 %)</p>"
     ) in html
 
@@ -403,7 +406,7 @@ def test_autosave_of_an_invalid_value_keeps_what_was_typed_next_to_the_error(
     html = _html(response)
     assert response.status_code == 200  # htmx swaps only successful answers
     assert (
-        f'value="150" hx-post="{_save_url(draft, "STR")}" hx-trigger="change" '
+        f'value="150" data-hx-post="{_save_url(draft, "STR")}" data-hx-trigger="change" '
         f'aria-invalid="true" aria-describedby="value-{str_2.pk}-error">'
     ) in html
     assert (

@@ -159,5 +159,8 @@ def test_filter_form_works_without_javascript_and_with_htmx(client, secretariat)
     page = client.get(reverse("dashboard")).content.decode()
 
     assert '<form class="registry-filters" method="get" action="/dashboard/"' in page
-    assert 'hx-get="/dashboard/" hx-target="#application-list" hx-push-url="true"' in page
+    assert (
+        'data-hx-get="/dashboard/" data-hx-target="#application-list" data-hx-push-url="true"'
+        in page
+    )
     assert '<div id="application-list">' in page
