@@ -304,7 +304,7 @@ def test_the_header_counts_unread_notices(client, manager):
 
     page = client.get(reverse("dashboard")).content.decode()
 
-    assert 'aria-label="1 unread">1</span>' in page
+    assert '<span aria-hidden="true">1</span><span class="visually-hidden">1 unread</span>' in page
 
 
 def test_marking_all_notices_read_clears_the_count(client, manager):
