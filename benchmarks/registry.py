@@ -77,13 +77,14 @@ COUNTRIES = ("AT", "BE", "CH", "DE", "ES", "FI", "FR", "IT", "NL", "NO", "PL", "
 
 
 def _seed() -> None:
-    from assessments.services import methodology_load
+    from assessments.services import current_methodology, methodology_load
     from benchmarks.engine import DEFAULT
     from labelling.models import Application, Organisation, Sector, User
     from reports.models import Certificate, Label
 
     rng = random.Random(100_000)
-    methodology = methodology_load(path=DEFAULT)
+    # The benchmarks share one database: the methodology an earlier one loaded, if any.
+    methodology = current_methodology() or methodology_load(path=DEFAULT)
     manager = User.objects.create_user("registry-bench@example.org", "x", is_cluster_manager=True)
     sectors = [
         Sector.objects.get_or_create(code=f"bench-{f.lower()}", defaults={"name": f})[0]
