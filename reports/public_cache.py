@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -143,3 +144,20 @@ def kept_page(
             )
         return response
     return HttpResponse(html.replace(placeholder, get_token(request)))
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``check --deploy``: kept public answers need a cache every process shares."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.PUBLIC_CACHE_SECONDS and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "Public pages are kept in a per-process cache: with several processes, one "
+                "may show a revoked label as valid for up to PUBLIC_CACHE_SECONDS.",
+                hint="Use a shared cache (Redis, as config.settings_production does), or set "
+                "PUBLIC_CACHE_SECONDS=0.",
+                id="reports.W001",
+            )
+        ]
+    return []

@@ -169,3 +169,23 @@ def test_nothing_is_kept_when_the_setting_is_zero(client, label, settings):
         _page(client, label)
 
     assert len(queries) > 0
+
+
+def test_the_deployment_check_warns_of_a_per_process_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    assert [m.id for m in public_cache.check_shared_cache()] == ["reports.W001"]
+
+
+def test_the_deployment_check_accepts_redis_or_nothing_kept(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        }
+    }
+    assert public_cache.check_shared_cache() == []
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PUBLIC_CACHE_SECONDS = 0
+    assert public_cache.check_shared_cache() == []
