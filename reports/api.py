@@ -8,7 +8,6 @@ a failed rendering, through the services the application page calls.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import django_filters
@@ -133,11 +132,7 @@ class PublicVerify(PublicThrottled, generics.RetrieveAPIView):
         # Kept per certificate, language and site address (the answer's links name it), for
         # as long as nothing it shows changes (reports.public_cache).
         number = self.kwargs["number"]
-        key = "public:api-verify:{}:{}:{}".format(
-            hashlib.sha256(number.encode()).hexdigest()[:32],
-            get_language(),
-            request.build_absolute_uri("/"),
-        )
+        key = f"api-verify:{number}:{get_language()}:{request.build_absolute_uri('/')}"
         payload = public_cache.kept(key, lambda: self._payload(number))
         if payload is None:
             raise NotFound(_("No certificate has this number."))

@@ -80,9 +80,11 @@ def _seconds_until_midnight() -> int:
 
 def kept(key: str, build: Callable[[], Any]) -> Any:
     """The value kept under ``key`` for the current generation, else ``build()`` kept. ``None``
-    from ``build`` (nothing to show) is not kept."""
+    from ``build`` (nothing to show) is not kept. ``key`` may hold anything a visitor sent (a
+    number, a query string): the cache sees only its digest, of bounded length."""
     if not settings.PUBLIC_CACHE_SECONDS:
         return build()
+    key = "public:" + hashlib.sha256(key.encode()).hexdigest()
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
@@ -113,8 +115,7 @@ def same_for_every_visitor(request: HttpRequest, *, query: bool = False) -> bool
 
 def page_key(request: HttpRequest, name: str) -> str:
     """The key of page ``name`` for ``request``: its language and query string."""
-    query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:32]
-    return f"public:page:{name}:{get_language()}:{query}"
+    return f"page:{name}:{get_language()}:{request.META.get('QUERY_STRING', '')}"
 
 
 def kept_page(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -145,7 +143,7 @@ class KeptCountPaginator(Paginator):
 
     def __init__(self, object_list, per_page: int, *, key: str) -> None:
         super().__init__(object_list, per_page)
-        self.key = "public:" + hashlib.sha256(key.encode()).hexdigest()
+        self.key = key
 
     @cached_property
     def count(self) -> int:
