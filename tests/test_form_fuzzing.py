@@ -345,23 +345,30 @@ def arguments() -> dict[str, list[dict[str, object]]]:
     }
 
 
-def addresses(demo_arguments: dict[str, list[dict[str, object]]]) -> Iterator[str]:
-    """Each address of the URL conf once per set of demo arguments that fills it."""
+def addresses(
+    demo_arguments: dict[str, list[dict[str, object]]], *, every_route: bool = True
+) -> Iterator[tuple[str, str]]:
+    """(URL name, address): each address of the URL conf once per set of demo arguments that
+    fills it. A route the demo arguments cannot fill fails the walk, unless ``every_route`` is
+    off (a caller that does not add what the demo lacks), which leaves it out."""
     for route, pattern in url_patterns():
         if route.startswith(SKIPPED):
             continue
         assert pattern.name, f"{route} has no name to reverse it by"
         needed = set(pattern.pattern.regex.groupindex)
         if not needed:
-            yield reverse(pattern.name)
+            yield pattern.name, reverse(pattern.name)
             continue
         segment = route.replace("^", "").split("/", 1)[0]
         options = demo_arguments.get(segment, [])
         missing = needed - {name for option in options for name in option}
-        assert not missing, f"arguments() gives no demo value for {missing} of {route}"
+        assert not (missing and every_route), (
+            f"arguments() gives no demo value for {missing} of {route}"
+        )
         for option in options:
             if all(option.get(name) is not None for name in needed):
-                yield reverse(pattern.name, kwargs={name: option[name] for name in needed})
+                kwargs = {name: option[name] for name in needed}
+                yield pattern.name, reverse(pattern.name, kwargs=kwargs)
 
 
 # --- The walk ------------------------------------------------------------------------------
@@ -398,7 +405,7 @@ def discover(
     that the secretariat (the first asked) gets as a file or as 405 (a view that only takes
     POST) has no page for anyone: nobody else is asked."""
     walk = Walk()
-    for address in addresses(demo_arguments):
+    for _name, address in addresses(demo_arguments):
         for n, (role, client) in enumerate(clients.items()):
             response = client.get(address)
             walk.pages += 1

@@ -232,6 +232,11 @@ def untranslated(language) -> Iterator[list[str]]:
     assert not found, "Untranslated on German pages:\n" + "\n".join(found)
 
 
+def went_on(exc: Exception) -> bool:
+    """Whether Playwright refused because the page went on to another before it was read."""
+    return "navigat" in str(exc) or "context was destroyed" in str(exc)
+
+
 class Accessibility:
     """axe-core run on every page a journey's people open: what it found and how much."""
 
@@ -243,8 +248,8 @@ class Accessibility:
     def check(self, page: Page, language: str) -> None:
         try:
             result = page.evaluate(AXE_RUN)
-        except Exception as exc:  # the page went on to another before axe was done
-            if "context was destroyed" in str(exc) or "navigat" in str(exc):
+        except Exception as exc:
+            if went_on(exc):
                 return
             raise
         if result is None:
@@ -319,8 +324,8 @@ def person(
 
         try:
             content = page.content()
-        except Exception as exc:  # the page went on to another before it could be read
-            if "navigating" in str(exc) or "context was destroyed" in str(exc):
+        except Exception as exc:
+            if went_on(exc):
                 return
             raise
         for text in untranslated_strings(content):

@@ -10,6 +10,7 @@ dashboard at phone width is kept under ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser
 
 from reports import demo
@@ -33,12 +34,12 @@ def test_every_page_of_every_role_fits_a_phone(
         client = client_of(role)
         pages = list(pages_of(client))
         context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
-        if "sessionid" in client.cookies:
+        if settings.SESSION_COOKIE_NAME in client.cookies:
             context.add_cookies(
                 [
                     {
-                        "name": "sessionid",
-                        "value": client.cookies["sessionid"].value,
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                         "url": browser_context_args["base_url"],
                     }
                 ]
