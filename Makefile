@@ -27,30 +27,17 @@ install-run: $(RUN_STAMP)
 
 install: $(STAMP)
 
-# The independent credential verifier (Digital Bazaar's libraries, run with Node): installed
-# from the lockfile, the only time the npm registry is asked; the tests run offline.
-INTEROP := tests/interop
-INTEROP_STAMP := $(INTEROP)/node_modules/.installed-stamp
-$(INTEROP_STAMP): $(INTEROP)/package-lock.json
-	npm ci --prefix $(INTEROP) --no-audit --no-fund --ignore-scripts --loglevel=error
-	touch $(INTEROP_STAMP)
+# What the tests run with Node or Java, each installed from its lockfile, the only time the npm
+# registry is asked (the tests run offline): the independent credential verifier (Digital
+# Bazaar's libraries, tests/interop), axe-core, which the browser journeys inject into every
+# page they open (tests/browser/axe), and the Nu HTML Checker (tests/html).
+NPM_DIRS := tests/interop tests/browser/axe tests/html
+NPM_STAMPS := $(addsuffix /node_modules/.installed-stamp,$(NPM_DIRS))
+%/node_modules/.installed-stamp: %/package-lock.json
+	npm ci --prefix $* --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
-# axe-core, which the browser journeys inject into every page they open; likewise from its
-# lockfile.
-AXE := tests/browser/axe
-AXE_STAMP := $(AXE)/node_modules/.installed-stamp
-$(AXE_STAMP): $(AXE)/package-lock.json
-	npm ci --prefix $(AXE) --no-audit --no-fund --ignore-scripts --loglevel=error
-	touch $(AXE_STAMP)
-
-# The Nu HTML Checker (vnu.jar, run with Java), which tests/test_html_validity.py runs.
-VNU := tests/html
-VNU_STAMP := $(VNU)/node_modules/.installed-stamp
-$(VNU_STAMP): $(VNU)/package-lock.json
-	npm ci --prefix $(VNU) --no-audit --no-fund --ignore-scripts --loglevel=error
-	touch $(VNU_STAMP)
-
-interop-install: $(INTEROP_STAMP) $(AXE_STAMP) $(VNU_STAMP)
+interop-install: $(NPM_STAMPS)
 
 # Only the credential interoperability tests (make test runs them too).
 interop: install interop-install

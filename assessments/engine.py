@@ -697,7 +697,7 @@ def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:
     # Score(...).display_pct() without a Score each: the same rounding, a tenth of the time.
     return Decision(
         level=level,
-        gold_score_pct=_display_pct(achieved[GOLD_SET], maxima[GOLD_SET]),
+        gold_score_pct=gold_score.display_pct(),
         benchmark_score_pct=_display_pct(achieved[ALL], maxima[ALL]),
         indicators=results,
         checks=checks,

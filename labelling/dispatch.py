@@ -64,11 +64,12 @@ def enqueue(task_name: str, *, key: str = "", countdown: float = 0, **kwargs: An
         available_at=timezone.now() + datetime.timedelta(seconds=countdown),
     )
     effect.key = key or f"{task_name}:{effect.pk}"
-    if countdown <= 0:
+    due_now = countdown <= 0
+    if due_now:
         effect.dispatch()
     if not _insert_unless_key_taken(effect):
         return Effect.objects.get(key=effect.key)
-    if countdown <= 0:
+    if due_now:
         transaction.on_commit(lambda: _publish(effect), robust=True)
     else:
         transaction.on_commit(lambda: send(effect.pk, countdown=countdown), robust=True)
