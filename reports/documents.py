@@ -188,6 +188,7 @@ def _report_data(
     shortfalls = shortfalls_of(explanation, awarded, application.level)
     departed = application.recommended_outcome not in ("", awarded)
     scores = label if label is not None else recommendation
+    areas = ImprovementArea.objects.filter(application=application)
     return ReportData(
         methodology_name=application.methodology.name,
         level=label.level if label is not None else "",
@@ -232,6 +233,8 @@ def _report_data(
         recommendations=_recommendations(application),
         experts=expert_names(application),
         impartiality=impartiality_lines(application),
+        improvement_areas_declared=areas.count(),
+        improvement_areas_validated=areas.filter(validated=True).count(),
         peer_count=peer_count,
         language=language,
         certificate_number=certificate.number if certificate else "",

@@ -125,6 +125,10 @@ class ReportData:
     shortfalls: Sequence[LevelShortfall] = ()
     departure_reason: str = ""
     impartiality: Sequence[str] = ()
+    improvement_areas_declared: int = 0
+    """A SILVER application's improvement areas since its BRONZE label, as the organisation
+    described them, and how many of them the expert validated."""
+    improvement_areas_validated: int = 0
 
     @property
     def has_benchmark(self) -> bool:
@@ -144,6 +148,65 @@ class ReportData:
     @property
     def gold_set_size(self) -> int:
         return sum(1 for row in self.indicators if row.in_gold_set)
+
+
+SUMMARY_LINES = 3
+"""How many strengths and how many improvement areas the report's summary names."""
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A line of the report's summary: a dimension with its score, or an indicator whose
+    threshold was not met (``minimum`` when the level applied for needs it met)."""
+
+    code: str
+    title: str
+    score_pct: Decimal | None = None
+    failed: bool = False
+    minimum: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryHighlights:
+    strengths: Sequence[Highlight]
+    improvements: Sequence[Highlight]
+
+
+def summary_highlights(data: ReportData, limit: int = SUMMARY_LINES) -> SummaryHighlights:
+    """The strengths and the improvement areas the summary names, at most ``limit`` of each.
+
+    Strengths are the dimensions with the best scores (above zero). Improvement areas are the
+    indicators that missed their threshold, those the level applied for needs met first and
+    red before yellow, then the dimensions with the lowest scores that are not strengths.
+    Equal scores keep the report's order, so the summary reads the same at every rendering.
+    """
+    scored = [d for d in data.dimensions if d.score_pct is not None]
+    strengths = sorted((d for d in scored if d.score_pct > 0), key=lambda d: -d.score_pct)
+    strengths = strengths[:limit]
+    failed = sorted(
+        (row for row in data.indicators if not row.passed),
+        key=lambda row: (not _needed(row, data.requested_level), row.light != "red"),
+    )
+    named = {d.code for d in strengths}
+    weakest = sorted((d for d in scored if d.code not in named), key=lambda d: d.score_pct)
+    improvements = [
+        Highlight(row.code, row.title, failed=True, minimum=_needed(row, data.requested_level))
+        for row in failed
+    ] + [_dimension_line(dimension) for dimension in weakest]
+    return SummaryHighlights(
+        strengths=[_dimension_line(dimension) for dimension in strengths],
+        improvements=improvements[:limit],
+    )
+
+
+def _needed(row: IndicatorRow, requested_level: str) -> bool:
+    """Whether the level applied for needs ``row`` met: an eligibility criterion always, a
+    GOLD minimum requirement for SILVER and GOLD."""
+    return row.bronze_eligibility or (row.gold_minimum and requested_level in ("silver", "gold"))
+
+
+def _dimension_line(dimension: DimensionResult) -> Highlight:
+    return Highlight(dimension.code, dimension.title, score_pct=dimension.score_pct)
 
 
 def peer_medians(

@@ -28,7 +28,13 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from reports.pdf.charts import dimension_chart_svg, format_pct
-from reports.pdf.data import PEER_MINIMUM, CertificateData, IndicatorRow, ReportData
+from reports.pdf.data import (
+    PEER_MINIMUM,
+    CertificateData,
+    IndicatorRow,
+    ReportData,
+    summary_highlights,
+)
 from reports.pdf.errors import PdfRenderingError
 from reports.pdf.qr import qr_svg
 from reports.pdf.signing import sign_pdf
@@ -188,6 +194,7 @@ def _report_context(data: ReportData) -> dict:
         **common,
         "chart": mark_safe(dimension_chart_svg(data.dimensions)),  # labels XML-escaped
         "indicator_groups": _group_by_dimension(data, dimension_titles),
+        "highlights": summary_highlights(data),
         "peer_minimum": PEER_MINIMUM,
         # The one string of the stylesheet: translated text of the project, never user text.
         "page_counter": _css_page_counter(),

@@ -1,7 +1,11 @@
-"""Certificates and reports to render, built from plain data as the services would."""
+"""Certificates and reports to render, built from plain data as the services would, and the
+text of a rendered one read back."""
 
+import io
 from datetime import date
 from decimal import Decimal
+
+import pypdf
 
 from reports.pdf.data import (
     CertificateData,
@@ -112,3 +116,14 @@ def bronze_for_gold(**overrides) -> ReportData:
         ],
     }
     return report_data(**(values | overrides))
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, with line breaks and runs of spaces read as single spaces."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """All the text, with line breaks and runs of spaces read as single spaces."""
+    return " ".join(pdf_pages(pdf))

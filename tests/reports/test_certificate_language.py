@@ -19,13 +19,9 @@ from reports.demo import walk_application
 from reports.documents import certificate_data
 from reports.pdf.signing import signing_certificate
 from tests import factories
+from tests.reports.samples import pdf_text
 
 S = ApplicationState
-
-
-def _text(content: bytes) -> str:
-    pages = PdfReader(io.BytesIO(content)).pages
-    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 @pytest.fixture
@@ -59,7 +55,7 @@ def test_an_unknown_code_stays_a_code():
 def test_the_certificate_of_a_german_organisation_is_german_and_names_its_region(
     german_certificate,
 ):
-    text = _text(german_certificate.pdf.read())
+    text = pdf_text(german_certificate.pdf.read())
 
     assert "Zertifikat" in text
     assert "Oberbayern, Deutschland" in text
@@ -94,7 +90,7 @@ def test_the_scheme_names_its_signatory_and_shows_its_logo(german_certificate, s
 
     pdf = render_certificate_pdf(certificate_data(german_certificate))
 
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert "Dr. Eva Lindqvist" in text
     assert "HEAD OF THE LABELLING SECRETARIAT" in text  # set in small capitals
     assert "CELabel" in text  # the logo's own text, drawn from the bundled SVG
@@ -108,3 +104,21 @@ def test_the_manager_chooses_the_language_of_the_documents_in_the_profile(organi
 
     organisation.refresh_from_db()
     assert organisation_language(organisation) == "de"
+
+
+def test_the_certificate_names_the_region_and_the_methodologys_title_once_in_either_language(
+    german_certificate,
+):
+    from reports.pdf.render import render_certificate_pdf
+
+    german = pdf_text(german_certificate.pdf.read())
+    organisation = german_certificate.label.organisation
+    organisation.language = "en"
+    organisation.save(update_fields=["language"])
+    english = pdf_text(render_certificate_pdf(certificate_data(german_certificate)))
+
+    assert "Oberbayern, Deutschland" in german
+    assert "Bewertet nach Kleine Testmethodik ZERTIFIKATSNUMMER" in german
+    assert "Oberbayern, Germany" in english
+    assert "Assessed according to Small test methodology CERTIFICATE NUMBER" in english
+    assert "test-small" not in german + english

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from assessments.models import ConsensusValue, ImprovementArea
 from assessments.services.decision import recommendation_compute
 from labelling.models import Level
 from reports.documents import certificate_data, report_data
@@ -135,3 +136,37 @@ def test_certificate_shows_the_headline_score_of_the_level(organisation, level, 
     label = _label_with_scores(organisation, level)
 
     assert certificate_data(label.certificate).score_pct == headline
+
+
+def test_report_recommendations_hold_the_consensus_notes_of_the_indicators_with_one(
+    organisation,
+):
+    label = factories.LabelFactory(organisation=organisation)
+    factories.settle_consensus(label.application)
+    ConsensusValue.objects.filter(application=label.application, indicator__code="STR-2").update(
+        note="The experts differed; the member list was counted again."
+    )
+    recommendation_compute(label.application)
+
+    data = report_data(label.certificate)
+
+    assert data.recommendations == [
+        "STR-2 Share of SMEs among members: The experts differed; the member list was "
+        "counted again."
+    ]
+
+
+def test_report_counts_the_improvement_areas_the_expert_validated(organisation):
+    label = factories.LabelFactory(organisation=organisation)
+    for title, validated in (("Services", True), ("Members", True), ("Funding", False)):
+        ImprovementArea.objects.create(
+            application=label.application,
+            title=title,
+            description="What changed.",
+            effect="What it did.",
+            validated=validated,
+        )
+
+    data = report_data(label.certificate)
+
+    assert (data.improvement_areas_declared, data.improvement_areas_validated) == (3, 2)
