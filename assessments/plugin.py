@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments import privacy, selectors
+from assessments.engine import FACT_RULES
 from assessments.models import (
     AssignmentRole,
     AssignmentStatus,
@@ -28,7 +29,12 @@ from assessments.services.decision import (
 from assessments.services.experts import expert_suggestions, required_expert_count
 from assessments.services.methodology import current_methodology
 from assessments.services.scoring import consensus_gaps
-from assessments.services.selfassessment import renewal_prefill, self_assessment_gaps
+from assessments.services.selfassessment import (
+    renewal_prefill,
+    self_assessment_gaps,
+    self_assessment_status,
+    self_assessment_summary,
+)
 from labelling import extensions
 from labelling.models import Application, ApplicationState, DeadlineKind, Outcome, User
 from labelling.rules import can
@@ -142,6 +148,28 @@ def methodology_history(application: Application) -> list[QuerySet]:
     ]
 
 
+def _refused_outcomes(application: Application, recommendation) -> list[tuple[str, str, list]]:
+    """The levels above the recommendation, up to the one applied for, that the scheme's facts
+    rule out whatever the experts' judgement (``engine.override_barriers``), each with those
+    facts: the decision form leaves them out and says why, instead of refusing them after the
+    secretariat chose one."""
+    order = list(Outcome)
+    above = order[order.index(Outcome(application.level)) : order.index(recommendation.outcome)]
+    checks = (recommendation.explanation or {}).get("checks", [])
+    refused = []
+    for outcome in above:
+        facts = [
+            reason
+            for check in checks
+            if check.get("level") in (Outcome.BRONZE, outcome)
+            for reason in check.get("reasons", [])
+            if isinstance(reason, dict) and reason.get("code") in FACT_RULES
+        ]
+        if facts:
+            refused.append((outcome.value, outcome.label, facts))
+    return refused
+
+
 def _recommendation_context(application: Application, user: User) -> dict:
     """The rules' recommendation, for the secretariat deciding and the experts who produced it."""
     if not (
@@ -161,6 +189,7 @@ def _recommendation_context(application: Application, user: User) -> dict:
     )
     return {
         "recommendation": recommendation,
+        "refused_outcomes": _refused_outcomes(application, recommendation),
         "recommendation_label": Outcome(recommendation.outcome).label,
         "requested_label": application.get_level_display(),
         "below_request": recommendation.outcome != application.level,
@@ -179,7 +208,7 @@ def _self_assessment_context(application: Application, user: User) -> dict:
     """What keeps the draft from being submitted, for the manager who can still complete it."""
     if not can(user, "assessments.edit_self_assessment", application):
         return {}
-    return {"self_assessment_gaps": self_assessment_gaps(application)}
+    return {"self_assessment": self_assessment_status(application)}
 
 
 def _expert_suggestions_context(application: Application, user: User) -> dict:
@@ -219,6 +248,7 @@ def dashboard_page(*, user: User, page: str | None, page_size: int) -> dict:
 
 def install() -> None:
     extensions.self_assessment_gaps.provide(self_assessment_gaps)
+    extensions.self_assessment_summary.provide(self_assessment_summary)
     extensions.has_required_experts.provide(has_required_experts)
     extensions.all_experts_accepted.provide(all_experts_accepted)
     extensions.all_assessments_submitted.provide(all_assessments_submitted)

@@ -28,7 +28,7 @@ from assessments.models import (
     SelfAssessmentAnswer,
 )
 from assessments.services.selfassessment import required_indicators
-from labelling.models import Application, User
+from labelling.models import Application, Deadline, DeadlineKind, User
 from labelling.rules import is_secretariat
 from labelling.selectors import visible_applications
 
@@ -96,6 +96,24 @@ def evidence_list(*, application: Application) -> QuerySet[Evidence]:
     return application.evidence.select_related("indicator", "uploaded_by").order_by(
         "uploaded_at", "pk"
     )
+
+
+def evidence_by_indicator(*, application: Application) -> dict[int, list[Evidence]]:
+    """The application's evidence files by indicator id, in one query (files attached to no
+    indicator are left out)."""
+    by_indicator: dict[int, list[Evidence]] = {}
+    for item in evidence_list(application=application).filter(indicator__isnull=False):
+        by_indicator.setdefault(item.indicator_id, []).append(item)
+    return by_indicator
+
+
+def scoring_deadline(*, assignment: Assignment) -> Deadline | None:
+    """The open due date of the expert's scoring, if one runs (``labelling.deadlines`` opens it
+    when the assessment starts and closes it when the scoring is submitted or the application
+    leaves the assessment)."""
+    return assignment.application.deadlines.filter(
+        kind=DeadlineKind.SCORE, assignee_id=assignment.expert_id, done_at__isnull=True
+    ).first()
 
 
 def evidence_get(*, application: Application, pk: int) -> Evidence:

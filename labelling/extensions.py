@@ -90,6 +90,9 @@ class Work:
 self_assessment_gaps: Slot[Callable[[Application], list[str]]] = Slot(
     "self_assessment_gaps", "what keeps the self-assessment from being complete, one line each"
 )
+self_assessment_summary: Slot[Callable[[Application], list[str]]] = Slot(
+    "self_assessment_summary", "what keeps the self-assessment from being complete, counted"
+)
 has_required_experts: Slot[Callable[[Application], bool]] = Slot(
     "has_required_experts", "the expert team the level needs is assigned"
 )

@@ -1,3 +1,5 @@
+from collections.abc import Collection
+
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
@@ -78,15 +80,18 @@ class TransitionForm(forms.Form):
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
 
-    def __init__(self, *args, ceiling: str = "", **kwargs) -> None:
+    def __init__(self, *args, ceiling: str = "", refused: Collection[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # The level applied for is a ceiling: the page offers nothing above it (the service
-        # refuses it all the same, with the reason, when it is sent anyway).
+        # The level applied for is a ceiling: the page offers nothing above it, nor a level the
+        # scheme's facts rule out (``refused``; the page says why). The service refuses them all
+        # the same, with the reason, when they are sent anyway.
         if ceiling:
             # Outcome lists the levels from GOLD down to no label.
             order = list(Outcome)
             allowed = order[order.index(Outcome(ceiling)) :]
-            self.fields["outcome"].choices = [(o.value, o.label) for o in allowed]
+            self.fields["outcome"].choices = [
+                (o.value, o.label) for o in allowed if o.value not in refused
+            ]
 
 
 class ApiTokenForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from labelling import dispatch
-from labelling.conditions import unmet_details
+from labelling.conditions import unmet_details, unmet_summary
 from labelling.exceptions import ActionForbidden, InvalidInput, StaleState, TransitionRefused
 from labelling.models import ACTION_LABELS, StateChange
 
@@ -47,6 +47,22 @@ def available_transitions(obj: models.Model) -> list[str]:
 def user_transitions(obj: models.Model, user: User) -> list[str]:
     """Names of the transitions ``user`` may run now, conditions included."""
     return sorted(t.name for t in obj.get_available_user_state_transitions(user))
+
+
+def waiting_transitions(obj: models.Model, user: User) -> list[tuple[str, list[str]]]:
+    """Transitions ``user`` may run from the current state once their conditions are met, each
+    with what is still missing in a few lines: a page shows them as the step to come, with why it
+    cannot be taken yet, rather than hiding them."""
+    waiting = []
+    for name in sorted({t.name for t in obj.get_all_state_transitions()}):
+        meta = getattr(obj, name)._django_fsm
+        fsm_transition = meta.get_transition(obj.state)
+        if fsm_transition is None or not fsm_transition.conditions:
+            continue
+        unmet = [c for c in fsm_transition.conditions if not c(obj)]
+        if unmet and fsm_transition.has_perm(obj, user):
+            waiting.append((name, [line for c in unmet for line in unmet_summary(obj, c)]))
+    return waiting
 
 
 def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):

@@ -44,6 +44,12 @@ class DimensionProgressSerializer(serializers.Serializer):
     answered = serializers.IntegerField()
     total = serializers.IntegerField()
     percent = serializers.IntegerField()
+    evidence_missing = serializers.IntegerField(
+        help_text="Indicators that ask for evidence and have none attached yet."
+    )
+    to_confirm = serializers.IntegerField(
+        help_text="Values carried over from the previous cycle, not confirmed or changed yet."
+    )
 
 
 class SelfAssessmentSerializer(serializers.Serializer):
@@ -51,7 +57,7 @@ class SelfAssessmentSerializer(serializers.Serializer):
         help_text="Whether the caller may change it now (a manager, while it is a draft)."
     )
     progress = DimensionProgressSerializer(
-        many=True, help_text="Answered indicators per dimension."
+        many=True, help_text="Answered indicators per dimension, and what is still to do."
     )
     gaps = serializers.ListField(
         child=serializers.CharField(),

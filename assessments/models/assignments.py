@@ -4,6 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from labelling.models import ApplicationState
+
+#: Where an invitation is still pending: the team being built, or waiting for the experts.
+INVITATION_PENDING_STATES = frozenset(
+    {ApplicationState.ACCEPTED, ApplicationState.EXPERTS_ASSIGNED}
+)
+
 
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("Lead expert")
@@ -73,3 +80,23 @@ class Assignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != AssignmentStatus.DECLINED
+
+    @property
+    def invitation_ended(self) -> bool:
+        """Invited, but the application has gone on without an answer (it was withdrawn, or
+        left the stage where experts answer): nothing is asked of the expert any more.
+        Withdrawing changes only the application, so the row keeps its status."""
+        return (
+            self.status == AssignmentStatus.INVITED
+            and self.application.state not in INVITATION_PENDING_STATES
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as people should read it: an ended invitation says why, instead of the
+        "Invited" of its row."""
+        if not self.invitation_ended:
+            return self.get_status_display()
+        if self.application.state == ApplicationState.WITHDRAWN:
+            return str(_("Invitation ended: the application was withdrawn"))
+        return str(_("Invitation ended: the application has moved on"))

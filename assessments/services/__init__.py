@@ -61,6 +61,8 @@ from assessments.services.selfassessment import (
     improvement_area_remove,
     self_assessment_gaps,
     self_assessment_progress,
+    self_assessment_status,
+    self_assessment_summary,
 )
 
 __all__ = [
@@ -108,6 +110,8 @@ __all__ = [
     "scoring_gaps",
     "self_assessment_gaps",
     "self_assessment_progress",
+    "self_assessment_status",
+    "self_assessment_summary",
     "waived_conflicts",
     "waiver_confirm",
     "waiver_propose",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from assessments.models import ConsensusValue, ImprovementArea, Indicator, SelfAssessmentAnswer
 from assessments.values import clean_value
@@ -105,72 +106,208 @@ def improvement_area_remove(*, area: ImprovementArea, actor: User) -> None:
 
 @dataclass(frozen=True)
 class DimensionProgress:
+    """One dimension of the self-assessment: how much is done, and what is left to do."""
+
     code: str
     title: str
     answered: int
     total: int
+    dimension_id: int = 0
+    #: Indicators of the dimension that ask for evidence and have none attached yet.
+    evidence_missing: int = 0
+    #: Values carried over from the previous cycle that the manager has not confirmed yet.
+    to_confirm: int = 0
+    #: The first indicator of the dimension that still needs work (``None``: nothing left).
+    next_indicator_id: int | None = None
 
     @property
     def percent(self) -> int:
         return round(100 * self.answered / self.total) if self.total else 100
 
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
 
-def self_assessment_progress(application: Application) -> list[DimensionProgress]:
-    answered = set(
-        application.answers.filter(value__isnull=False).values_list("indicator_id", flat=True)
-    )
-    progress: dict[str, list] = {}
-    for indicator in required_indicators(application):
-        row = progress.setdefault(indicator.dimension.code, [indicator.dimension.title, 0, 0])
-        row[1] += indicator.pk in answered
-        row[2] += 1
-    return [DimensionProgress(code, t, a, n) for code, (t, a, n) in progress.items()]
+    @property
+    def complete(self) -> bool:
+        return self.next_indicator_id is None
 
 
-def self_assessment_gaps(application: Application) -> list[str]:
-    """What keeps the self-assessment from being submitted, one sentence each (empty: complete)."""
-    answered = set(
-        application.answers.filter(value__isnull=False).values_list("indicator_id", flat=True)
-    )
+@dataclass(frozen=True)
+class SelfAssessmentStatus:
+    """Where a self-assessment stands: per dimension, the improvement areas a SILVER application
+    needs, and every gap in one sentence each (empty: it can be submitted)."""
+
+    dimensions: list[DimensionProgress]
+    areas_needed: int
+    areas_given: int
+    gaps: list[str]
+
+    @property
+    def answered(self) -> int:
+        return sum(d.answered for d in self.dimensions)
+
+    @property
+    def total(self) -> int:
+        return sum(d.total for d in self.dimensions)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def evidence_missing(self) -> int:
+        return sum(d.evidence_missing for d in self.dimensions)
+
+    @property
+    def to_confirm(self) -> int:
+        return sum(d.to_confirm for d in self.dimensions)
+
+    @property
+    def areas_missing(self) -> int:
+        return max(self.areas_needed - self.areas_given, 0)
+
+    @property
+    def next_dimension(self) -> DimensionProgress | None:
+        """The first dimension with work left: where the manager goes on."""
+        return next((d for d in self.dimensions if not d.complete), None)
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
+
+    def summary(self) -> list[str]:
+        """What is missing, counted: a few short lines where ``gaps`` has one per item."""
+        return [
+            str(message % {"count": count})
+            for attribute, message in _MISSING_COUNTED
+            if (count := getattr(self, attribute))
+        ]
+
+
+#: Each count of ``SelfAssessmentStatus`` that keeps it from being complete, and its sentence.
+_MISSING_COUNTED = (
+    (
+        "unanswered",
+        ngettext_lazy(
+            "%(count)d indicator has no value yet.",
+            "%(count)d indicators have no value yet.",
+            "count",
+        ),
+    ),
+    (
+        "evidence_missing",
+        ngettext_lazy(
+            "%(count)d indicator needs its evidence.",
+            "%(count)d indicators need their evidence.",
+            "count",
+        ),
+    ),
+    (
+        "to_confirm",
+        ngettext_lazy(
+            "%(count)d value carried over from the previous cycle is to confirm.",
+            "%(count)d values carried over from the previous cycle are to confirm.",
+            "count",
+        ),
+    ),
+    (
+        "areas_missing",
+        ngettext_lazy(
+            "SILVER needs %(count)d more improvement area.",
+            "SILVER needs %(count)d more improvement areas.",
+            "count",
+        ),
+    ),
+)
+
+
+def self_assessment_status(application: Application) -> SelfAssessmentStatus:
+    """Every indicator's answer, evidence and carried-over mark, counted per dimension and
+    explained item by item (three queries, whatever the number of indicators)."""
+    answered, carried_over = set(), set()
+    for indicator_id, value, carried in application.answers.values_list(
+        "indicator_id", "value", "carried_over"
+    ):
+        if value is not None:
+            answered.add(indicator_id)
+        if carried:
+            carried_over.add(indicator_id)
     with_evidence = set(
         application.evidence.filter(indicator__isnull=False).values_list("indicator_id", flat=True)
     )
-    carried_over = set(
-        application.answers.filter(carried_over=True).values_list("indicator_id", flat=True)
-    )
-    gaps = []
+    gaps: list[str] = []
+    counts: dict[str, dict] = {}
     for indicator in required_indicators(application):
+        dimension = indicator.dimension
+        row = counts.setdefault(
+            dimension.code,
+            {
+                "title": dimension.title,
+                "dimension_id": dimension.pk,
+                "answered": 0,
+                "total": 0,
+                "evidence_missing": 0,
+                "to_confirm": 0,
+                "next_indicator_id": None,
+            },
+        )
+        named = {"code": indicator.code, "title": indicator.title}
+        row["total"] += 1
+        needs_work = False
         if indicator.pk in carried_over:
+            row["to_confirm"] += 1
+            needs_work = True
             gaps.append(
                 _(
                     "%(code)s %(title)s: carried over from the previous cycle; confirm it or "
                     "change it."
                 )
-                % {"code": indicator.code, "title": indicator.title}
+                % named
             )
-        if indicator.pk not in answered:
-            gaps.append(
-                _("%(code)s %(title)s: no value yet.")
-                % {"code": indicator.code, "title": indicator.title}
-            )
+        if indicator.pk in answered:
+            row["answered"] += 1
+        else:
+            needs_work = True
+            gaps.append(_("%(code)s %(title)s: no value yet.") % named)
         if indicator.requires_evidence and indicator.pk not in with_evidence:
+            row["evidence_missing"] += 1
+            needs_work = True
             gaps.append(
                 _("%(code)s %(title)s: evidence missing (%(evidence)s).")
-                % {
-                    "code": indicator.code,
-                    "title": indicator.title,
-                    "evidence": indicator.evidence_required,
-                }
+                % {**named, "evidence": indicator.evidence_required}
             )
+        if needs_work and row["next_indicator_id"] is None:
+            row["next_indicator_id"] = indicator.pk
+    needed = given = 0
     if application.level == Level.SILVER:
         needed = application.methodology.silver_min_improvement_areas
-        have = application.improvement_areas.count()
-        if have < needed:
+        given = application.improvement_areas.count()
+        if given < needed:
             gaps.append(
                 _("SILVER needs at least %(needed)d improvement areas; %(have)d given.")
-                % {"needed": needed, "have": have}
+                % {"needed": needed, "have": given}
             )
-    return gaps
+    return SelfAssessmentStatus(
+        dimensions=[DimensionProgress(code, **row) for code, row in counts.items()],
+        areas_needed=needed,
+        areas_given=given,
+        gaps=gaps,
+    )
+
+
+def self_assessment_progress(application: Application) -> list[DimensionProgress]:
+    return self_assessment_status(application).dimensions
+
+
+def self_assessment_gaps(application: Application) -> list[str]:
+    """What keeps the self-assessment from being submitted, one sentence each (empty: complete)."""
+    return self_assessment_status(application).gaps
+
+
+def self_assessment_summary(application: Application) -> list[str]:
+    """What keeps the self-assessment from being submitted, counted in a few short lines."""
+    return self_assessment_status(application).summary()
 
 
 # --- A renewal starts from the previous cycle ------------------------------------------------

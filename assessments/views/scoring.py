@@ -12,8 +12,7 @@ indicator's block, re-rendered by the same partial as the page, instead of redir
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django import forms
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from assessments import selectors as assessment_selectors
 from assessments import services
 from assessments.engine import VALUE_RANGES, WHOLE_NUMBER_TYPES, ValueType
 from assessments.models import (
@@ -34,6 +34,8 @@ from assessments.models import (
     AssignmentStatus,
     ClarificationQuestion,
     ConsensusValue,
+    Dimension,
+    Evidence,
     ExpertScore,
     Indicator,
     Light,
@@ -144,12 +146,48 @@ class ScoringRow:
     mine: ExpertScore | None
     others: list[ExpertScore]
     entry: Entry
+    #: The organisation's files for this indicator (left empty in an autosave's answer, which
+    #: re-renders only the value form).
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScoringSection:
+    """One dimension of the scoring page: how far the expert is, and the rows shown (all of
+    them, or only those still to score)."""
+
+    dimension: Dimension
+    scored: int
+    total: int
+    rows: list[ScoringRow]
+
+
+def scoring_sections(rows: list[ScoringRow], *, todo: bool = False) -> list[ScoringSection]:
+    """``rows`` dimension by dimension, in their order. The counts are over every row, so the
+    navigation stays right when ``todo`` leaves out the rows already scored; a dimension left
+    empty is still there, as the navigation links to it."""
+    grouped: dict[int, list[ScoringRow]] = {}
+    dimensions: dict[int, Dimension] = {}
+    for row in rows:
+        dimension = row.indicator.dimension
+        dimensions.setdefault(dimension.pk, dimension)
+        grouped.setdefault(dimension.pk, []).append(row)
+    return [
+        ScoringSection(
+            dimension=dimensions[pk],
+            scored=sum(1 for row in group if row.mine),
+            total=len(group),
+            rows=[row for row in group if not (todo and row.mine)],
+        )
+        for pk, group in grouped.items()
+    ]
 
 
 def _scoring_rows(
-    assignment: Assignment, viewer, indicators: Iterable[Indicator] | None = None
+    assignment: Assignment, viewer, evidence: dict[int, list[Evidence]] | None = None
 ) -> list[ScoringRow]:
-    """The rows of ``indicators`` (by default every indicator the level is assessed on)."""
+    """A row for every indicator the level is assessed on, with the files of ``evidence`` (by
+    indicator id)."""
     application = assignment.application
     answers = {a.indicator_id: a for a in application.answers.all()}
     mine: dict[int, ExpertScore] = {}
@@ -168,8 +206,9 @@ def _scoring_rows(
             mine.get(i.pk),
             others.get(i.pk, []),
             Entry.stored(mine[i.pk].value, mine[i.pk].justification) if i.pk in mine else Entry(),
+            (evidence or {}).get(i.pk, []),
         )
-        for i in (required_indicators(application) if indicators is None else indicators)
+        for i in required_indicators(application)
     ]
 
 
@@ -196,18 +235,40 @@ def _scoring_editable(assignment: Assignment) -> bool:
     )
 
 
+def _todo(request: HttpRequest) -> bool:
+    """Whether only the indicators still to score are shown: ``?todo=1`` on the page; the value
+    forms carry it in a hidden field, so that a save's answer and redirect keep to that view."""
+    data = request.POST if request.method == "POST" else request.GET
+    return data.get("todo") == "1"
+
+
+def _progress_context(rows: list[ScoringRow], todo: bool) -> dict[str, object]:
+    """The navigation by dimension with the expert's counts, on the page and, out of band, in
+    every autosave's answer."""
+    return {
+        "sections": scoring_sections(rows, todo=todo),
+        "todo": todo,
+        "to_score": sum(1 for row in rows if not row.mine),
+    }
+
+
 @login_required
 def scoring(request: HttpRequest, pk: int) -> HttpResponse:
-    """The expert's own scoring form, indicator by indicator, grouped by dimension."""
+    """The expert's own scoring form, grouped by dimension, with the organisation's evidence
+    beside each indicator and the scoring's due date; ``?todo=1`` shows only what is still to
+    score."""
     assignment = _own_assignment(request, pk)
     application = assignment.application
+    evidence = assessment_selectors.evidence_by_indicator(application=application)
+    rows = _scoring_rows(assignment, request.user, evidence=evidence)
     return render(
         request,
         "assessments/scoring.html",
         {
             "assignment": assignment,
             "application": application,
-            "rows": _scoring_rows(assignment, request.user),
+            **_progress_context(rows, _todo(request)),
+            "deadline": assessment_selectors.scoring_deadline(assignment=assignment),
             "editable": _scoring_editable(assignment),
             "gaps": services.scoring_gaps(assignment),
         },
@@ -217,15 +278,18 @@ def scoring(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_score(
     request: HttpRequest, assignment: Assignment, indicator: Indicator, refused: Entry | None
 ) -> HttpResponse:
-    """The answer to an autosave (htmx): the indicator's block with its light and points, and the
-    save status out of band. Also 200 when refused, as htmx swaps only successful answers."""
-    (row,) = _scoring_rows(assignment, request.user, [indicator])
+    """The answer to an autosave (htmx): the indicator's block with its light and points, and
+    out of band the save status, the navigation's counts and what is still to score. Also 200
+    when refused, as htmx swaps only successful answers."""
+    rows = _scoring_rows(assignment, request.user)
+    row = next(row for row in rows if row.indicator.pk == indicator.pk)
     return render(
         request,
         "assessments/_score_saved.html",
         {
             "assignment": assignment,
             "row": replace(row, entry=refused) if refused else row,
+            **_progress_context(rows, _todo(request)),
             "editable": _scoring_editable(assignment),
             "refused": refused is not None,
             "gaps": services.scoring_gaps(assignment),
@@ -233,12 +297,21 @@ def _render_score(
     )
 
 
+def _scoring_url(assignment: Assignment, indicator: Indicator, todo: bool) -> str:
+    """Where a save without htmx goes back to: the indicator; or, when only what is still to
+    score is shown (where a scored indicator is no longer), its dimension."""
+    url = reverse("scoring", args=[assignment.pk])
+    if todo:
+        return f"{url}?todo=1#dimension-{indicator.dimension_id}"
+    return f"{url}#indicator-{indicator.pk}"
+
+
 @login_required
 @require_POST
 def score_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     assignment = _own_assignment(request, pk)
     indicator = _indicator_of(assignment.application, indicator_pk)
-    target = reverse("scoring", args=[assignment.pk]) + f"#indicator-{indicator.pk}"
+    target = _scoring_url(assignment, indicator, _todo(request))
     try:
         score = services.score_save(
             assignment=assignment,

@@ -19,7 +19,7 @@ from labelling import deadlines, extensions, selectors, services
 from labelling.forms import ApplicationCreateForm, DeadlineMoveForm, TransitionForm
 from labelling.models import ACTION_LABELS, Application, Deadline
 from labelling.rules import can
-from labelling.workflow import user_transitions
+from labelling.workflow import user_transitions, waiting_transitions
 
 # Each action a person can start from an application page, and the service that does it.
 # Actions of the apps above labelling (proposing a decision, issuing the certificate) are added
@@ -103,6 +103,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for name in user_transitions(application, request.user)
         if name in APPLICATION_ACTIONS
     ]
+    # The person's next steps that wait on a condition, shown with what is still missing.
+    waiting = [
+        (name, ACTION_LABELS[name], missing)
+        for name, missing in waiting_transitions(application, request.user)
+        if name in APPLICATION_ACTIONS
+    ]
     # What the apps above add: the rules' recommendation, the self-assessment's gaps, the
     # experts to invite, the label card, the person's own assignment.
     added = extensions.page_context(
@@ -122,9 +128,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_export": can(request.user, "reports.export"),
             "deadline_form": DeadlineMoveForm(),
             "actions": actions,
+            "waiting": waiting,
             # The proposal starts from what the rules recommend.
             "form": TransitionForm(
                 ceiling=application.level,
+                refused={value for value, _label, _facts in added.get("refused_outcomes", ())},
                 initial={"outcome": recommendation.outcome if recommendation else ""},
             ),
             **added,

@@ -201,10 +201,10 @@ def test_self_assessment_gives_every_assessed_indicator_with_progress_and_gaps(
         "GOV-3",
     ]
     assert body["answers"][0]["value"] is None
-    assert [(p["code"], p["answered"], p["total"]) for p in body["progress"]] == [
-        ("STR", 0, 2),
-        ("GOV", 0, 3),
-    ]
+    assert [
+        (p["code"], p["answered"], p["total"], p["evidence_missing"], p["to_confirm"])
+        for p in body["progress"]
+    ] == [("STR", 0, 2, 1, 0), ("GOV", 0, 3, 1, 0)]
     assert "STR-1 Committed members: no value yet." in body["gaps"]
 
 

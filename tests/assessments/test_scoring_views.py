@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,10 +17,12 @@ from assessments.models import (
     AssignmentStatus,
     ClarificationQuestion,
     ConsensusValue,
+    Evidence,
     ExpertScore,
 )
+from labelling import deadlines
 from labelling.models import ApplicationState as S
-from labelling.models import Level
+from labelling.models import DeadlineKind, Level
 from tests import factories
 
 #: The second expert's reading of STR-2, and their justification: what the blind rule hides.
@@ -631,3 +635,205 @@ def test_score_autosave_sends_what_is_still_to_score_out_of_band(client, gold, l
     gaps = html[html.index('<div id="scoring-gaps" data-hx-swap-oob="true">') :]
     assert "STR-1" not in gaps
     assert "STR-2" in gaps
+
+
+# --- Scoring page: dimensions, evidence, what is still to score, due date ------------------
+
+
+@pytest.fixture
+def started(gold, lead_expert):
+    """The lead expert has accepted and scored STR-1 alone (as self-assessed, so no
+    justification is needed); the other four indicators are still to score."""
+    lead = factories.AssignmentFactory(
+        application=gold, expert=lead_expert, status=AssignmentStatus.ACCEPTED
+    )
+    indicator = gold.methodology.indicators.get(code="STR-1")
+    services.score_save(
+        assignment=lead, indicator=indicator, actor=lead_expert, value="15", justification=""
+    )
+    return lead
+
+
+def _dimension_pk(application, code) -> int:
+    return application.methodology.dimensions.get(code=code).pk
+
+
+def _block(html: str, start: str, end: str) -> str:
+    """The part of ``html`` from ``start`` to the next ``end``."""
+    first = html.index(start)
+    return html[first : html.index(end, first)]
+
+
+def _attach(application, code: str, name: str):
+    """An evidence file of the organisation's on indicator ``code`` (no stored file: the page
+    only links to it)."""
+    return Evidence.objects.create(
+        application=application,
+        indicator=application.methodology.indicators.get(code=code),
+        file=f"evidence/{name}",
+        original_name=name,
+        content_type="application/pdf",
+        size=1234,
+        sha256="0" * 64,
+        uploaded_by=application.created_by,
+    )
+
+
+def test_scoring_page_puts_each_indicator_in_its_dimensions_section(client, started, lead_expert):
+    application = started.application
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[started.pk])))
+
+    governance = _block(
+        html,
+        f'<section class="card" id="dimension-{_dimension_pk(application, "GOV")}"',
+        "</section>",
+    )
+    assert f'id="indicator-{_indicator_pk(application, "GOV-1")}"' in governance
+    assert f'id="indicator-{_indicator_pk(application, "STR-1")}"' not in governance
+
+
+def test_scoring_page_navigation_counts_what_this_expert_scored_per_dimension(
+    client, started, lead_expert, second_expert
+):
+    application = started.application
+    factories.AssignmentFactory(
+        application=application,
+        expert=second_expert,
+        role=AssignmentRole.SECOND,
+        status=AssignmentStatus.ACCEPTED,
+        scored=True,
+    )
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[started.pk])))
+
+    nav = _block(html, '<nav class="card" id="scoring-progress"', "</nav>")
+    structure = _block(nav, f'<a href="#dimension-{_dimension_pk(application, "STR")}">', "</li>")
+    governance = _block(nav, f'<a href="#dimension-{_dimension_pk(application, "GOV")}">', "</li>")
+    assert "1 of 2 scored" in structure
+    assert "0 of 3 scored" in governance
+
+
+def test_scoring_page_links_each_evidence_file_beside_its_indicator(client, started, lead_expert):
+    application = started.application
+    strategy = application.evidence.get(indicator__code="GOV-1")
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[started.pk])))
+
+    download = reverse("evidence_download", args=[application.pk, strategy.pk])
+    link = f'<a href="{download}">GOV-1.pdf</a>'
+    gov_1 = _block(html, f'id="indicator-{_indicator_pk(application, "GOV-1")}"', "</article>")
+    gov_2 = _block(html, f'id="indicator-{_indicator_pk(application, "GOV-2")}"', "</article>")
+    assert link in gov_1
+    assert "GOV-1.pdf" not in gov_2
+
+
+def test_scoring_page_reads_every_evidence_file_in_one_query(client, started, lead_expert):
+    client.force_login(lead_expert)
+    url = reverse("scoring", args=[started.pk])
+    client.get(url)  # the session and the content types are read once
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for code in ("STR-2", "GOV-2", "GOV-3"):
+        _attach(started.application, code, f"{code}-annex.pdf")
+
+    with CaptureQueriesContext(connection) as after:
+        html = _html(client.get(url))
+
+    assert "GOV-3-annex.pdf" in html
+    assert len(after) == len(before)
+
+
+def test_scoring_page_with_todo_shows_only_the_indicators_still_to_score(
+    client, started, lead_expert
+):
+    application = started.application
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[started.pk]), {"todo": "1"}))
+
+    assert f'id="indicator-{_indicator_pk(application, "STR-1")}"' not in html
+    assert f'id="indicator-{_indicator_pk(application, "STR-2")}"' in html
+    assert "1 of 2 scored" in html
+    assert f'<a href="{reverse("scoring", args=[started.pk])}">Show all indicators</a>' in html
+
+
+def test_scoring_page_links_to_the_indicators_still_to_score(client, started, lead_expert):
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[started.pk])))
+
+    url = reverse("scoring", args=[started.pk])
+    assert f'<a href="{url}?todo=1">Show only the 4 indicators still to score</a>' in html
+
+
+def test_score_save_from_the_todo_view_goes_back_to_it(client, started, lead_expert):
+    application = started.application
+    client.force_login(lead_expert)
+
+    response = client.post(
+        _save_url(started, "STR-2"), {"value": "30", "justification": "", "todo": "1"}
+    )
+
+    assert response.status_code == 302
+    structure = _dimension_pk(application, "STR")
+    assert response.url == reverse("scoring", args=[started.pk]) + f"?todo=1#dimension-{structure}"
+
+
+def test_score_autosave_sends_the_navigation_counts_out_of_band(client, started, lead_expert):
+    client.force_login(lead_expert)
+
+    response = client.post(
+        _save_url(started, "STR-2"), {"value": "30", "justification": ""}, headers=HTMX
+    )
+
+    nav = _block(
+        _html(response), '<nav class="card" id="scoring-progress" aria-labelledby', "</nav>"
+    )
+    assert 'data-hx-swap-oob="true"' in nav
+    assert "2 of 2 scored" in nav
+    assert "Show only the 3 indicators still to score" in nav
+
+
+def test_scoring_page_shows_the_experts_scoring_due_date(
+    client, started, lead_expert, second_expert
+):
+    application = started.application
+    second = factories.AssignmentFactory(
+        application=application,
+        expert=second_expert,
+        role=AssignmentRole.SECOND,
+        status=AssignmentStatus.ACCEPTED,
+    )
+    deadlines.follow(application)
+    due = timezone.now() + datetime.timedelta(days=10)
+    application.deadlines.filter(assignee=lead_expert).update(due_at=due)
+    application.deadlines.filter(assignee=second.expert).update(
+        due_at=due + datetime.timedelta(days=3)
+    )
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[started.pk])))
+
+    shown = _block(html, '<p id="scoring-deadline">', "</p>")
+    assert "Your scoring is due on" in shown
+    assert f'datetime="{timezone.localtime(due):%Y-%m-%dT%H:%M:%S%z}"' in shown
+    assert "overdue" not in shown
+
+
+def test_scoring_page_marks_an_overdue_scoring(client, started, lead_expert):
+    application = started.application
+    deadlines.follow(application)
+    application.deadlines.filter(kind=DeadlineKind.SCORE).update(
+        due_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    client.force_login(lead_expert)
+
+    html = _html(client.get(reverse("scoring", args=[started.pk])))
+
+    assert '<strong class="error">overdue</strong>' in _block(
+        html, '<p id="scoring-deadline">', "</p>"
+    )

@@ -348,6 +348,52 @@ def test_self_assessment_progress_of_a_gold_application_counts_every_indicator(
     assert _progress(gold) == [("STR", 0, 2, 0), ("GOV", 0, 3, 0)]
 
 
+def test_self_assessment_status_counts_the_evidence_still_missing_per_dimension(draft, manager):
+    _save(draft, manager, "STR-1", "42")
+
+    status = services.self_assessment_status(draft)
+
+    assert [(d.code, d.evidence_missing) for d in status.dimensions] == [("STR", 1), ("GOV", 1)]
+    assert status.evidence_missing == 2
+
+
+def test_self_assessment_status_points_each_dimension_at_its_first_indicator_with_work_left(
+    draft, manager
+):
+    _save(draft, manager, "GOV-1", "1")
+
+    status = services.self_assessment_status(draft)
+
+    assert [d.next_indicator_id for d in status.dimensions] == [
+        _indicator(draft, "STR-1").pk,
+        _indicator(draft, "GOV-1").pk,  # answered, but its evidence is missing
+    ]
+    assert status.next_dimension.code == "STR"
+
+
+def test_self_assessment_status_of_a_complete_self_assessment_has_no_next_dimension(application):
+    status = services.self_assessment_status(application)
+
+    assert status.next_dimension is None
+    assert all(d.complete for d in status.dimensions)
+
+
+def test_self_assessment_summary_counts_what_is_missing_in_a_few_lines(draft, manager):
+    _save(draft, manager, "STR-1", "42")
+
+    assert services.self_assessment_summary(draft) == [
+        "4 indicators have no value yet.",
+        "2 indicators need their evidence.",
+    ]
+
+
+def test_self_assessment_summary_says_one_missing_item_in_the_singular(silver, manager):
+    for n in range(2):
+        _add_area(silver, manager, title=f"Area {n}")
+
+    assert services.self_assessment_summary(silver) == ["SILVER needs 1 more improvement area."]
+
+
 # --- What is missing ---------------------------------------------------------------------
 
 

@@ -642,6 +642,55 @@ def test_application_page_links_the_self_assessment_and_lists_what_is_missing(
     assert "STR-1 Committed members: no value yet." in html
 
 
+def test_application_page_shows_the_manager_the_progress_of_each_dimension(client, draft, manager):
+    SelfAssessmentAnswer.objects.create(
+        application=draft, indicator=_indicator(draft, "STR-2"), value=40, updated_by=manager
+    )
+    client.force_login(manager)
+
+    html = _html(client.get(reverse("application_detail", args=[draft.pk])))
+
+    progress = html[html.index('id="self-assessment-progress"') :]
+    assert "1 of 5 indicators answered (20 %)" in progress
+    assert f'href="{_page(draft)}#dimension-{_dimension(draft, "STR").pk}"' in progress
+    assert "1 of 2 answered, 1 without evidence" in progress
+
+
+def test_application_page_leads_the_manager_to_the_first_indicator_with_work_left(
+    client, draft, manager
+):
+    client.force_login(manager)
+
+    html = _html(client.get(reverse("application_detail", args=[draft.pk])))
+
+    assert (
+        f'<a href="{_page(draft)}#indicator-{_indicator(draft, "STR-1").pk}">'
+        "Continue with STR Structure of the cluster</a>"
+    ) in html
+
+
+def test_application_page_shows_submit_disabled_with_what_is_still_missing(client, draft, manager):
+    client.force_login(manager)
+
+    html = _html(client.get(reverse("application_detail", args=[draft.pk])))
+
+    waiting = html[html.index('id="waiting-submit"') :]
+    assert '<button type="button" disabled aria-describedby="missing-submit">Submit' in waiting
+    assert "5 indicators have no value yet." in waiting
+    assert "2 indicators need their evidence." in waiting
+    assert 'data-action="submit"' not in html
+
+
+def test_application_page_of_a_complete_draft_offers_submit(client, application, manager):
+    client.force_login(manager)
+
+    html = _html(client.get(reverse("application_detail", args=[application.pk])))
+
+    assert 'data-action="submit"' in html
+    assert 'id="waiting-submit"' not in html
+    assert "The self-assessment is complete: submit the application" in html
+
+
 def test_application_page_shows_the_gaps_to_the_manager_only(client, draft, secretariat):
     client.force_login(secretariat)
 

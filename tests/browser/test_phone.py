@@ -4,22 +4,30 @@ log-out and the language switch are still there to be used.
 The pages are found, not listed: every address of the URL conf, with the demo's objects as its
 arguments (as the form fuzzing finds them, ``tests/test_form_fuzzing.py``), that answers the
 role with an HTML page; one address per page kind (URL name). A screenshot of each role's
-dashboard at phone width is kept under ``test-artifacts/screenshots/``.
+dashboard at phone width is kept under ``test-artifacts/screenshots/``, and of each page the UX
+pass changed, at phone and at desktop width (``phone-<page>.png``, ``desktop-<page>.png``).
 """
 
 from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Browser, BrowserContext
 
+from assessments.models import Assignment
+from labelling.models import Application, User
+from labelling.models import ApplicationState as S
 from reports import demo
+from reports.models import Certificate
 from tests.browser.conftest import SCREENSHOTS
 from tests.pages import PEOPLE, client_of, pages_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 LOGOUT = "header form[action$='/logout/'] button"
 LANGUAGE = "header select#language"
 
@@ -33,17 +41,7 @@ def test_every_page_of_every_role_fits_a_phone(
     for role, email in PEOPLE.items():
         client = client_of(role)
         pages = list(pages_of(client))
-        context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
-        if settings.SESSION_COOKIE_NAME in client.cookies:
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.SESSION_COOKIE_NAME,
-                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                        "url": browser_context_args["base_url"],
-                    }
-                ]
-            )
+        context = _context_of(browser, browser_context_args, client)
         page = context.new_page()
         for address in pages:
             page.goto(address)
@@ -64,3 +62,68 @@ def test_every_page_of_every_role_fits_a_phone(
 
     assert checked > 40
     assert not failures, "\n".join(failures)
+
+
+def _context_of(browser: Browser, context_args: dict, client: Client) -> BrowserContext:
+    """A phone-sized browser context with ``client``'s session, if it has one."""
+    context = browser.new_context(**{**context_args, "viewport": PHONE})
+    if settings.SESSION_COOKIE_NAME in client.cookies:
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": context_args["base_url"],
+                }
+            ]
+        )
+    return context
+
+
+def _changed_pages() -> dict[str, tuple[str | None, str]]:
+    """The pages the UX pass changed, on the demo: name → (whose, address)."""
+    draft = Application.objects.get(state=S.DRAFT, organisation__managers__email=demo.MANAGER)
+    scoring = Assignment.objects.get(application__state=S.IN_ASSESSMENT)
+    proposed = Application.objects.get(state=S.DECISION_PROPOSED)
+    in_review = Application.objects.filter(state=S.QUALITY_REVIEW).first()
+    certificate = Certificate.objects.order_by("pk").first()
+    return {
+        "manager-draft": (demo.MANAGER, reverse("application_detail", args=[draft.pk])),
+        "manager-self-assessment": (demo.MANAGER, reverse("self_assessment", args=[draft.pk])),
+        "expert-scoring": (scoring.expert.email, reverse("scoring", args=[scoring.pk])),
+        "expert-dashboard": (scoring.expert.email, reverse("dashboard")),
+        "secretariat-decision": (
+            proposed.proposed_by.email,
+            reverse("application_detail", args=[proposed.pk]),
+        ),
+        "secretariat-quality-review": (
+            demo.SECRETARIAT,
+            reverse("application_detail", args=[in_review.pk]),
+        ),
+        "public-registry": (None, reverse("registry")),
+        "public-verify": (None, reverse("verify", args=[certificate.number])),
+    }
+
+
+def test_changed_pages_are_kept_as_screenshots_at_phone_and_desktop_width(
+    browser: Browser, browser_context_args, no_rendering
+):
+    demo.seed_demo()
+    saved = []
+    for name, (email, address) in _changed_pages().items():
+        client = Client()
+        if email is not None:
+            client.force_login(User.objects.get(email=email))
+        context = _context_of(browser, browser_context_args, client)
+        page = context.new_page()
+        for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(viewport)
+            response = page.goto(address)
+            assert response is not None, f"{name} {address}"
+            assert response.ok, f"{name} {address}: {response.status}"
+            path = SCREENSHOTS / f"{size}-{name}.png"
+            page.screenshot(path=path, full_page=True)
+            saved.append(path)
+        context.close()
+
+    assert all(path.stat().st_size > 10_000 for path in saved)

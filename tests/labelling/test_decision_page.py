@@ -219,3 +219,33 @@ def test_decision_page_shows_an_explanation_stored_before_the_two_scores(
     assert '<abbr title="minimum requirement">MR</abbr>' in page
     assert "<strong>GOLD score</strong>: 55.00 %" in page
     assert 'id="benchmark-score"' not in page
+
+
+def _outcome_options(page: str) -> list[str]:
+    select = re.search(r'<select name="outcome".*?</select>', page, re.S)
+    assert select, "the page has no decision form"
+    return re.findall(r'<option value="(\w+)"( selected)?>', select.group(0))
+
+
+def test_decision_form_starts_from_the_recommended_level(client, in_quality_review, secretariat):
+    application = in_quality_review(Level.GOLD, Outcome.BRONZE)
+
+    options = _outcome_options(_page(client, secretariat, application))
+
+    # SILVER is left out: the organisation holds no prior BRONZE label.
+    assert options == [("gold", ""), ("bronze", " selected"), ("none", "")]
+
+
+def test_decision_form_leaves_out_a_level_the_facts_rule_out_and_says_why(
+    client, in_quality_review, secretariat
+):
+    application = in_quality_review(Level.BRONZE, Outcome.NONE)
+
+    page = _page(client, secretariat, application)
+
+    assert _outcome_options(page) == [("none", " selected")]
+    refused = page[page.index('id="refused-outcomes"') :]
+    assert (
+        '<li data-level="bronze"><strong>BRONZE</strong>: '
+        "eligibility criterion STR-1 not met (0.00 is below the threshold 15.00)</li>"
+    ) in refused

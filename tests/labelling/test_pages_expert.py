@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.models import AssignmentRole, AssignmentStatus, ClarificationQuestion
 from labelling.models import ApplicationState as S
+from labelling.services import application_withdraw
 from tests import factories
 
 
@@ -137,3 +138,48 @@ def test_expert_only_dashboard_has_no_application_filters(client, lead_expert, a
     page = client.get(reverse("dashboard")).content.decode()
 
     assert 'id="application-list"' not in page
+
+
+@pytest.fixture
+def invitation_withdrawn(organisation, manager, lead_expert):
+    """The manager withdrew the application while the expert's invitation was unanswered."""
+    application = factories.ApplicationFactory(
+        organisation=organisation,
+        created_by=manager,
+        state=S.EXPERTS_ASSIGNED,
+        self_assessed=False,
+    )
+    invited = factories.AssignmentFactory(application=application, expert=lead_expert)
+    application_withdraw(application=application, actor=manager)
+    return invited
+
+
+def test_withdrawal_leaves_the_invitation_as_it_was(invitation_withdrawn):
+    invitation_withdrawn.refresh_from_db()
+
+    assert invitation_withdrawn.status == AssignmentStatus.INVITED
+
+
+def test_assignment_list_shows_an_invitation_to_a_withdrawn_application_as_ended(
+    client, lead_expert, invitation_withdrawn
+):
+    client.force_login(lead_expert)
+
+    section = _assignments_section(client)
+
+    assert "Invitation ended: the application was withdrawn" in section
+    assert ">Invited<" not in section
+    assert "Accept or decline" not in section
+    assert "Nothing to do" in section
+
+
+def test_application_page_shows_an_invitation_to_a_withdrawn_application_as_ended(
+    client, lead_expert, invitation_withdrawn
+):
+    client.force_login(lead_expert)
+
+    page = client.get(reverse("application_detail", args=[invitation_withdrawn.application_id]))
+
+    html = page.content.decode()
+    assert "Lead expert, Invitation ended: the application was withdrawn" in html
+    assert "Lead expert, Invited" not in html

@@ -23,7 +23,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.models import AssignmentRole, AssignmentStatus
 from assessments.services import decision
-from labelling import conditions, services
+from labelling import conditions, services, workflow
 from labelling.exceptions import ActionForbidden, InvalidInput, TransitionRefused
 from labelling.models import (
     APPEALABLE_STATES,
@@ -559,6 +559,41 @@ def test_submit_below_the_eccp_minimums_is_refused_with_the_gaps(manager):
         "At least 15 committed members are required.",
         "Members of at least 2 types (companies, research, public) are required.",
     ]
+
+
+def test_waiting_transitions_name_submit_with_the_eccp_gaps_for_the_manager(manager):
+    small = factories.OrganisationFactory(members_companies=5, members_research=0, members_public=0)
+    factories.MembershipFactory(user=manager, organisation=small)
+    application = factories.ApplicationFactory(organisation=small, created_by=manager)
+
+    assert workflow.waiting_transitions(application, manager) == [
+        (
+            "submit",
+            [
+                "At least 15 committed members are required.",
+                "Members of at least 2 types (companies, research, public) are required.",
+            ],
+        )
+    ]
+
+
+def test_waiting_transitions_leave_out_what_the_person_may_not_run(manager, secretariat):
+    small = factories.OrganisationFactory(members_companies=5, members_research=0, members_public=0)
+    factories.MembershipFactory(user=manager, organisation=small)
+    application = factories.ApplicationFactory(organisation=small, created_by=manager)
+
+    assert workflow.waiting_transitions(application, secretariat) == []
+
+
+def test_waiting_transitions_count_an_incomplete_self_assessment_in_short_lines(
+    application, manager
+):
+    application.answers.all().delete()
+
+    [(name, missing)] = workflow.waiting_transitions(application, manager)
+
+    assert name == "submit"
+    assert missing[0].endswith("indicators have no value yet.")
 
 
 # assign_experts
