@@ -1,7 +1,10 @@
 """Fixtures shared by the whole suite: one per role, plus an outsider, and the demo seed."""
 
+import json
+import time
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -209,3 +212,27 @@ def demo_seed(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[
         finally:
             transaction.set_rollback(True)
             module.__exit__(None, None, None)
+
+
+#: The browser journeys' axe-core totals, one file per test process (tests/browser/conftest.py).
+AXE_REPORTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "axe"
+#: When this process read this file: reports older than that are an earlier run's.
+LOADED = time.time()
+
+
+# Here rather than beside the journeys: under xdist the controlling process collects no test, so
+# it reads only this conftest, and only it writes the run's summary.
+def pytest_terminal_summary(terminalreporter) -> None:
+    pages, rules = 0, set()
+    for report in AXE_REPORTS.glob("*.json"):
+        if report.stat().st_mtime < LOADED:
+            report.unlink()
+            continue
+        totals = json.loads(report.read_text())
+        pages += totals["pages"]
+        rules |= set(totals["rules"])
+    if pages:
+        terminalreporter.write_line(
+            f"axe-core: {pages} page loads of the journeys checked, {len(rules)} rules applied "
+            f"(none may fail with a serious or critical impact)"
+        )

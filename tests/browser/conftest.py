@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from tests import factories
+from tests.conftest import AXE_REPORTS, LOADED
 
 # Playwright's sync API keeps an event loop in the test's thread, and Django refuses database
 # queries from a thread with a running loop; the test code here is synchronous all the same.
@@ -266,11 +266,6 @@ class Accessibility:
                     self.failures.append(line)
 
 
-AXE_REPORTS = ARTIFACTS / "axe"
-#: When this process read this file: reports older than that are an earlier run's.
-LOADED = time.time()
-
-
 @pytest.fixture
 def accessibility(worker_id: str) -> Iterator[Accessibility]:
     """Fails the journey on any serious or critical axe violation of a page it opened; adds
@@ -285,22 +280,6 @@ def accessibility(worker_id: str) -> Iterator[Accessibility]:
     totals["rules"] = sorted(set(totals["rules"]) | checked.rules)
     report.write_text(json.dumps(totals))
     assert not checked.failures, "axe-core (serious or critical):\n" + "\n".join(checked.failures)
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    pages, rules = 0, set()
-    for report in AXE_REPORTS.glob("*.json"):
-        if report.stat().st_mtime < LOADED:
-            report.unlink()
-            continue
-        totals = json.loads(report.read_text())
-        pages += totals["pages"]
-        rules |= set(totals["rules"])
-    if pages:
-        terminalreporter.write_line(
-            f"axe-core: {pages} page loads of the journeys checked, {len(rules)} rules applied "
-            f"(none may fail with a serious or critical impact)"
-        )
 
 
 @pytest.fixture

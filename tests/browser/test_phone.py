@@ -62,6 +62,8 @@ def test_every_page_of_every_role_fits_a_phone(
 
     assert checked > 40
     assert not failures, "\n".join(failures)
+    # On the same demo (seeding it again would cost a test of its own some ten seconds).
+    _save_changed_pages(browser, browser_context_args)
 
 
 def _context_of(browser: Browser, context_args: dict, client: Client) -> BrowserContext:
@@ -105,16 +107,14 @@ def _changed_pages() -> dict[str, tuple[str | None, str]]:
     }
 
 
-def test_changed_pages_are_kept_as_screenshots_at_phone_and_desktop_width(
-    browser: Browser, browser_context_args, no_rendering
-):
-    demo.seed_demo()
+def _save_changed_pages(browser: Browser, context_args: dict) -> None:
+    """Keeps each changed page as ``test-artifacts/screenshots/{phone,desktop}-<page>.png``."""
     saved = []
     for name, (email, address) in _changed_pages().items():
         client = Client()
         if email is not None:
             client.force_login(User.objects.get(email=email))
-        context = _context_of(browser, browser_context_args, client)
+        context = _context_of(browser, context_args, client)
         page = context.new_page()
         for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(viewport)
