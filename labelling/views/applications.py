@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from labelling import deadlines, extensions, selectors, services
+from labelling.exceptions import InvalidInput
 from labelling.forms import ApplicationCreateForm, DeadlineMoveForm, TransitionForm
 from labelling.models import ACTION_LABELS, Application, Deadline
 from labelling.rules import can
@@ -95,9 +97,25 @@ def application_create(request: HttpRequest, organisation_pk: int) -> HttpRespon
     return redirect("application_detail", pk=application.pk)
 
 
+@dataclass(frozen=True)
+class Refused:
+    """An action refused for its input, shown beside its form with what was typed."""
+
+    action: str
+    error: InvalidInput
+    reason: str
+    outcome: str
+
+
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
+    return _application_page(request, application)
+
+
+def _application_page(
+    request: HttpRequest, application: Application, refused: Refused | None = None
+) -> HttpResponse:
     actions = [
         (name, ACTION_LABELS[name], REASON_LABELS.get(name, ""))
         for name in user_transitions(application, request.user)
@@ -115,6 +133,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application_detail", application=application, user=request.user
     )
     recommendation = added.get("recommendation")
+    # The proposal starts from what the rules recommend, or from what was just refused.
+    outcome = recommendation.outcome if recommendation else ""
+    if refused and refused.outcome:
+        outcome = refused.outcome
     return render(
         request,
         "labelling/application_detail.html",
@@ -129,14 +151,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline_form": DeadlineMoveForm(),
             "actions": actions,
             "waiting": waiting,
-            # The proposal starts from what the rules recommend.
+            "refused": refused,
             "form": TransitionForm(
                 ceiling=application.level,
                 refused={value for value, _label, _facts in added.get("refused_outcomes", ())},
-                initial={"outcome": recommendation.outcome if recommendation else ""},
+                initial={"outcome": outcome},
             ),
             **added,
         },
+        status=refused.error.status_code if refused else 200,
     )
 
 
@@ -153,7 +176,15 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         "reason": form.cleaned_data.get("reason", ""),
         "outcome": form.cleaned_data.get("outcome", ""),
     }
-    perform(application, request.user, data)
+    try:
+        perform(application, request.user, data)
+    except InvalidInput as error:
+        # Said on the application's own page, beside the action's form, with what was typed
+        # kept: a page of its own would leave the person to find their way back and type again.
+        application = selectors.application_get(user=request.user, pk=pk)
+        return _application_page(
+            request, application, Refused(action, error, data["reason"], data["outcome"])
+        )
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("application_detail", pk=application.pk)
 

@@ -249,3 +249,24 @@ def test_decision_form_leaves_out_a_level_the_facts_rule_out_and_says_why(
         '<li data-level="bronze"><strong>BRONZE</strong>: '
         "eligibility criterion STR-1 not met (0.00 is below the threshold 15.00)</li>"
     ) in refused
+
+
+def test_a_refused_proposal_is_explained_beside_the_form_with_the_reason_kept(
+    client, in_quality_review, secretariat
+):
+    application = in_quality_review(Level.BRONZE, Outcome.NONE)
+    client.force_login(secretariat)
+
+    response = client.post(
+        f"/applications/{application.pk}/actions/propose_decision/",
+        {"outcome": Outcome.BRONZE, "reason": "Strong regional role"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    refused = page[page.index('id="refused-propose_decision"') :]
+    assert "BRONZE cannot be awarded: the scheme&#x27;s rules require facts" in refused
+    assert "eligibility criterion STR-1 not met" in refused
+    assert ">Strong regional role</textarea>" in refused
+    application.refresh_from_db()
+    assert application.state == ApplicationState.QUALITY_REVIEW
