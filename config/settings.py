@@ -422,8 +422,8 @@ REST_FRAMEWORK = {
     # DRF's own, but JSON bodies with 1E+400 or \u0000 are refused as bad input (400).
     "DEFAULT_PARSER_CLASSES": [
         "labelling.api_parsers.StrictJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "labelling.api_parsers.StrictFormParser",
+        "labelling.api_parsers.StrictMultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

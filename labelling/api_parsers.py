@@ -1,4 +1,4 @@
-"""The API's JSON parser: JSON as RFC 8259 defines it, and nothing the database cannot store.
+"""The API's parsers: JSON as RFC 8259 defines it, and no body the database cannot store.
 
 DRF's parser already refuses the constants ``NaN`` and ``Infinity`` (``STRICT_JSON``). It still
 reads a number too large for a float (``1E+400``) as infinity, a string holding ``\\u0000``
@@ -6,6 +6,11 @@ reads a number too large for a float (``1E+400``) as infinity, a string holding 
 answers a body nested too deeply for Python's parser with a server error. Here the first two
 are refused as bad input naming the field they were sent in (400, like any invalid field), the
 last as a body that cannot be read (400).
+
+A form body (urlencoded or multipart) is checked for NUL characters the same way. The
+middleware (``labelling.middleware.BadInputMiddleware``) sees only a POST's form, as Django
+parses no other; a PUT or PATCH reached the database with one, e.g. a sector looked up by a
+slug holding it (a server error on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.settings import api_settings
 
 
@@ -65,3 +70,24 @@ class StrictJSONParser(JSONParser):
         if problems:
             raise ValidationError(problems)
         return data
+
+
+def _refuse_nul_in_form(data) -> None:
+    """Refuses a NUL character in a parsed form's field names or values, by field."""
+    problems = _field_problems(dict(data.lists()))
+    if problems:
+        raise ValidationError(problems)
+
+
+class StrictFormParser(FormParser):
+    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_nul_in_form(data)
+        return data
+
+
+class StrictMultiPartParser(MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_nul_in_form(parsed.data)
+        return parsed

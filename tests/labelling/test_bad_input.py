@@ -4,6 +4,8 @@ or a posted form (``labelling.middleware.BadInputMiddleware``); uploads larger t
 refused from the Content-Length before the body is read; JSON bodies the API cannot take
 (``labelling.api_parsers``); organisation figures beyond their bounds."""
 
+from urllib.parse import urlencode
+
 import pytest
 from axes.models import AccessAttempt
 from django.template.defaultfilters import filesizeformat
@@ -125,6 +127,44 @@ def test_posted_form_with_a_nul_character_answers_400_problem_on_the_api(api, ma
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     assert not Organisation.objects.filter(legal_name="BioCluster Berlin e.V.").exists()
+
+
+def _put_with_a_nul_in_a_sector(api, organisation, **encoding):
+    """A manager's PUT of the organisation whose sector slug holds a NUL character: a
+    PostgreSQL server error when it reached the sector lookup."""
+    return api.put(reverse("api_organisation", args=[organisation.pk]), **encoding)
+
+
+def _refused_by_field(response, organisation) -> None:
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert NUL_MESSAGE in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.name != "Cluster 0"
+
+
+NUL_SECTOR = {**_profile(name="Cluster 0"), "sectors": ["health\x00"]}
+
+
+def test_multipart_put_with_a_nul_character_answers_400_on_the_api(api, manager, organisation):
+    api.force_authenticate(manager)
+
+    response = _put_with_a_nul_in_a_sector(api, organisation, data=NUL_SECTOR, format="multipart")
+
+    _refused_by_field(response, organisation)
+
+
+def test_urlencoded_put_with_a_nul_character_answers_400_on_the_api(api, manager, organisation):
+    api.force_authenticate(manager)
+
+    response = _put_with_a_nul_in_a_sector(
+        api,
+        organisation,
+        data=urlencode(NUL_SECTOR, doseq=True),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    _refused_by_field(response, organisation)
 
 
 # --- Uploads larger than their limit -------------------------------------------------------
