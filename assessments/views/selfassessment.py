@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from assessments import selectors as assessment_selectors
 from assessments import services
 from assessments.engine import IndicatorResult
 from assessments.forms import ImprovementAreaForm
@@ -89,9 +90,7 @@ def _sections(
 ) -> list[DimensionSection]:
     """The assessed indicators dimension by dimension, each with its answer and evidence."""
     answers = {a.indicator_id: a for a in application.answers.all()}
-    evidence: dict[int, list[Evidence]] = {}
-    for item in application.evidence.filter(indicator__isnull=False).select_related("uploaded_by"):
-        evidence.setdefault(item.indicator_id, []).append(item)
+    evidence = assessment_selectors.evidence_by_indicator(application=application)
     progress = {p.code: p for p in services.self_assessment_progress(application)}
     sections: dict[int, DimensionSection] = {}
     for indicator in required_indicators(application):
