@@ -229,4 +229,8 @@ def check(document: dict) -> dict:
         bits = status.decode(published.document["credentialSubject"]["encodedList"])
         flags[entry["statusPurpose"]] = status.is_set(bits, int(entry["statusListIndex"]))
     revoked, suspended = flags.get("revocation", False), flags.get("suspension", False)
-    return {"verified": not revoked, "error": "", "revoked": revoked, "suspended": suspended}
+    # A set suspension bit fails verification while it is set, as a revocation bit does for
+    # good (Bitstring Status List: "suspension" is a temporary invalidation), and as the
+    # independent verifier of tests/interop answers.
+    verified = not (revoked or suspended)
+    return {"verified": verified, "error": "", "revoked": revoked, "suspended": suspended}

@@ -167,6 +167,24 @@ def test_reinstating_a_suspended_label_clears_its_suspension_bit(
     assert (suspended, _flag(credential, "suspension")) == (True, False)
 
 
+def test_a_suspended_credential_fails_its_check_until_it_is_reinstated(
+    credential, certificate, secretariat, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.label_suspend(label=certificate.label, actor=secretariat, reason="Review")
+    suspended = badge.check(credential.document)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.label_reinstate(label=certificate.label, actor=secretariat, reason="Done")
+    reinstated = badge.check(credential.document)
+
+    assert (suspended["verified"], suspended["suspended"], suspended["revoked"]) == (
+        False,
+        True,
+        False,
+    )
+    assert (reinstated["verified"], reinstated["suspended"]) == (True, False)
+
+
 def test_publishing_unchanged_bits_signs_nothing_new(credential):
     status.publish_all()
     before = StatusList.objects.get(purpose="revocation", number=credential.status_list)
