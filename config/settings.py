@@ -72,8 +72,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First and last (below): every request and response counted and timed for /metrics.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    # A request id (the client's X-Request-ID, or a new one) on every log line of the request
-    # and of the tasks it queues; sent back in X-Request-ID.
+    # A request id (the proxy's X-Request-ID where trusted and well-formed, or a new one) on
+    # every log line of the request and of the tasks it queues; sent back in X-Request-ID.
+    "labelling.middleware.UpstreamRequestIdMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "labelling.middleware.RequestIdHeaderMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -486,9 +487,12 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="console")
 # Client addresses are personal data: logged only when asked for (the lockout keeps its own).
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = env.bool("LOG_CLIENT_IP", default=False)
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
-# The reverse proxy's X-Request-ID (set it there, overwriting the client's) names the request in
-# its log and ours alike.
-DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("LOG_TRUST_UPSTREAM_REQUEST_ID", default=True)
+# The reverse proxy's X-Request-ID names the request in its log and ours alike: trusted only when
+# set (LOG_TRUST_UPSTREAM_REQUEST_ID=true), for a proxy that overwrites the client's header;
+# without one, any client could name its requests after another's.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool(
+    "LOG_TRUST_UPSTREAM_REQUEST_ID", default=False
+)
 # The workers log through LOGGING too (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 structlog.configure(

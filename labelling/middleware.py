@@ -3,6 +3,7 @@ reader's language, and the secretariat's idle timeout."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -171,6 +172,27 @@ class SecretariatIdleTimeoutMiddleware:
         user = request.user
         if user.is_authenticated and user.is_secretariat:
             request.session.set_expiry(settings.SECRETARIAT_IDLE_MINUTES * 60)
+        return self.get_response(request)
+
+
+#: What an upstream request id may look like: a proxy's UUID or token. Anything else is a
+#: client's text (long, or with spaces or quotes that would garble a log line and the response
+#: header that repeats it), dropped so that django-structlog makes a new id.
+UPSTREAM_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}\Z")
+
+
+class UpstreamRequestIdMiddleware:
+    """Drops an ``X-Request-ID`` that is not shaped like a proxy's, before django-structlog
+    reads it; runs before it. Only a proxy that overwrites the client's header makes the id
+    trustworthy at all: ``LOG_TRUST_UPSTREAM_REQUEST_ID`` is off unless set."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        upstream = request.META.get("HTTP_X_REQUEST_ID")
+        if upstream is not None and not UPSTREAM_REQUEST_ID.match(upstream):
+            del request.META["HTTP_X_REQUEST_ID"]
         return self.get_response(request)
 
 

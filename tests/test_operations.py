@@ -103,15 +103,38 @@ def test_every_response_carries_a_request_id(client, db):
     assert len({first, second} - {None, ""}) == 2
 
 
-def test_the_proxys_request_id_is_kept(client, db):
+@pytest.fixture
+def behind_a_proxy(settings):
+    """A deployment whose proxy overwrites the client's X-Request-ID."""
+    settings.DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+
+
+def test_the_proxys_request_id_is_kept(client, db, behind_a_proxy):
     response = client.get(reverse("registry"), headers={"x-request-id": "proxy-4711"})
 
     assert response["X-Request-ID"] == "proxy-4711"
 
 
+def test_a_clients_request_id_is_not_taken_without_a_proxy(client, db):
+    response = client.get(reverse("registry"), headers={"x-request-id": "someone-elses-4711"})
+
+    assert response["X-Request-ID"] != "someone-elses-4711"
+
+
+@pytest.mark.parametrize(
+    "upstream", ["x" * 65, "id with spaces", 'id"quoted'], ids=["too-long", "spaces", "quote"]
+)
+def test_a_request_id_not_shaped_like_a_proxys_is_replaced(client, db, behind_a_proxy, upstream):
+    response = client.get(reverse("registry"), headers={"x-request-id": upstream})
+
+    assert response["X-Request-ID"] not in ("", upstream)
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_task_logs_the_id_of_the_request_that_queued_it(start_celery_worker, client):
+def test_a_task_logs_the_id_of_the_request_that_queued_it(
+    start_celery_worker, client, behind_a_proxy
+):
     worker = start_celery_worker(env_overrides={"LOG_FORMAT": "json", "REQUEST_LOG_LEVEL": "INFO"})
     factories.SecretariatFactory(email="desk@example.org")
     application, manager = factories.managed_draft("Request Id Cluster")
