@@ -8,6 +8,7 @@ notifications for after the commit. Any refusal leaves the object and the record
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -49,20 +50,30 @@ def user_transitions(obj: models.Model, user: User) -> list[str]:
     return sorted(t.name for t in obj.get_available_user_state_transitions(user))
 
 
-def waiting_transitions(obj: models.Model, user: User) -> list[tuple[str, list[str]]]:
-    """Transitions ``user`` may run from the current state once their conditions are met, each
-    with what is still missing in a few lines: a page shows them as the step to come, with why it
-    cannot be taken yet, rather than hiding them."""
-    waiting = []
+@dataclass(frozen=True)
+class NextSteps:
+    """What a person may do with an object from its current state: the transitions they can run
+    now, and those that wait on their conditions, each with what is still missing in a few
+    lines (a page shows these as the step to come, with why it cannot be taken yet)."""
+
+    ready: list[str]
+    waiting: list[tuple[str, list[str]]]
+
+
+def next_steps(obj: models.Model, user: User) -> NextSteps:
+    """The transitions ``user`` may run from the current state, ready or waiting; each
+    condition is asked once (a page needs both lists, and a condition may cost queries)."""
+    ready, waiting = [], []
     for name in sorted({t.name for t in obj.get_all_state_transitions()}):
-        meta = getattr(obj, name)._django_fsm
-        fsm_transition = meta.get_transition(obj.state)
-        if fsm_transition is None or not fsm_transition.conditions:
+        fsm_transition = getattr(obj, name)._django_fsm.get_transition(obj.state)
+        if fsm_transition is None or not fsm_transition.has_perm(obj, user):
             continue
         unmet = [c for c in fsm_transition.conditions if not c(obj)]
-        if unmet and fsm_transition.has_perm(obj, user):
+        if unmet:
             waiting.append((name, [line for c in unmet for line in unmet_summary(obj, c)]))
-    return waiting
+        else:
+            ready.append(name)
+    return NextSteps(ready, waiting)
 
 
 def ensure_transition_allowed(obj: models.Model, name: str, actor: User | None):

@@ -21,7 +21,7 @@ from labelling.exceptions import InvalidInput
 from labelling.forms import ApplicationCreateForm, DeadlineMoveForm, TransitionForm
 from labelling.models import ACTION_LABELS, Application, Deadline
 from labelling.rules import can
-from labelling.workflow import user_transitions, waiting_transitions
+from labelling.workflow import next_steps
 
 # Each action a person can start from an application page, and the service that does it.
 # Actions of the apps above labelling (proposing a decision, issuing the certificate) are added
@@ -116,15 +116,16 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _application_page(
     request: HttpRequest, application: Application, refused: Refused | None = None
 ) -> HttpResponse:
+    steps = next_steps(application, request.user)
     actions = [
         (name, ACTION_LABELS[name], REASON_LABELS.get(name, ""))
-        for name in user_transitions(application, request.user)
+        for name in steps.ready
         if name in APPLICATION_ACTIONS
     ]
     # The person's next steps that wait on a condition, shown with what is still missing.
     waiting = [
         (name, ACTION_LABELS[name], missing)
-        for name, missing in waiting_transitions(application, request.user)
+        for name, missing in steps.waiting
         if name in APPLICATION_ACTIONS
     ]
     # What the apps above add: the rules' recommendation, the self-assessment's gaps, the

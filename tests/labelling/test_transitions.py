@@ -561,12 +561,12 @@ def test_submit_below_the_eccp_minimums_is_refused_with_the_gaps(manager):
     ]
 
 
-def test_waiting_transitions_name_submit_with_the_eccp_gaps_for_the_manager(manager):
+def test_next_steps_name_submit_with_the_eccp_gaps_for_the_manager(manager):
     small = factories.OrganisationFactory(members_companies=5, members_research=0, members_public=0)
     factories.MembershipFactory(user=manager, organisation=small)
     application = factories.ApplicationFactory(organisation=small, created_by=manager)
 
-    assert workflow.waiting_transitions(application, manager) == [
+    assert workflow.next_steps(application, manager).waiting == [
         (
             "submit",
             [
@@ -577,20 +577,24 @@ def test_waiting_transitions_name_submit_with_the_eccp_gaps_for_the_manager(mana
     ]
 
 
-def test_waiting_transitions_leave_out_what_the_person_may_not_run(manager, secretariat):
+def test_next_steps_ready_are_the_transitions_the_person_may_run_now(application, manager):
+    assert workflow.next_steps(application, manager).ready == workflow.user_transitions(
+        application, manager
+    )
+
+
+def test_next_steps_leave_out_what_the_person_may_not_run(manager, secretariat):
     small = factories.OrganisationFactory(members_companies=5, members_research=0, members_public=0)
     factories.MembershipFactory(user=manager, organisation=small)
     application = factories.ApplicationFactory(organisation=small, created_by=manager)
 
-    assert workflow.waiting_transitions(application, secretariat) == []
+    assert workflow.next_steps(application, secretariat).waiting == []
 
 
-def test_waiting_transitions_count_an_incomplete_self_assessment_in_short_lines(
-    application, manager
-):
+def test_next_steps_count_an_incomplete_self_assessment_in_short_lines(application, manager):
     application.answers.all().delete()
 
-    [(name, missing)] = workflow.waiting_transitions(application, manager)
+    [(name, missing)] = workflow.next_steps(application, manager).waiting
 
     assert name == "submit"
     assert missing[0].endswith("indicators have no value yet.")
