@@ -641,19 +641,29 @@ FACT_RULES = frozenset(
 )
 
 
-def override_barriers(decision: Decision, level: str) -> tuple[Reason, ...]:
-    """The facts that keep ``level`` from being awarded whatever the experts' judgement: the
-    BRONZE facts (complete values, eligibility) for every label, the prior BRONZE for SILVER,
-    the national and foreign experts for GOLD. Empty for no label, and for a level whose check
-    the decision does not hold (above the requested ceiling: refused on its own)."""
+def bars_override(check_level: str, code: str, level: str) -> bool:
+    """Whether a reason (its ``code``) of the check of ``check_level`` keeps ``level`` from being
+    awarded whatever the experts' judgement: a fact of the BRONZE check (complete values,
+    eligibility) bars every label, one of a level's own check (the prior BRONZE for SILVER, the
+    national and foreign experts for GOLD) that level. No label is never barred."""
     wanted = LevelCode(level)
-    if wanted == LevelCode.NONE:
-        return ()
-    barriers = []
-    for check in decision.checks:
-        if check.level == LevelCode.BRONZE or check.level == wanted:
-            barriers += [r for r in check.reasons if r.code in FACT_RULES]
-    return tuple(barriers)
+    return (
+        wanted != LevelCode.NONE
+        and LevelCode(check_level) in (LevelCode.BRONZE, wanted)
+        and code in FACT_RULES
+    )
+
+
+def override_barriers(decision: Decision, level: str) -> tuple[Reason, ...]:
+    """The facts that keep ``level`` from being awarded whatever the experts' judgement
+    (``bars_override``). Empty for no label, and for a level whose check the decision does not
+    hold (above the requested ceiling: refused on its own)."""
+    return tuple(
+        reason
+        for check in decision.checks
+        for reason in check.reasons
+        if bars_override(check.level, reason.code, level)
+    )
 
 
 def decide(methodology: MethodologySpec, data: DecisionInput) -> Decision:

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments import privacy, selectors
-from assessments.engine import FACT_RULES
+from assessments.engine import bars_override
 from assessments.models import (
     AssignmentRole,
     AssignmentStatus,
@@ -150,9 +150,9 @@ def methodology_history(application: Application) -> list[QuerySet]:
 
 def _refused_outcomes(application: Application, recommendation) -> list[tuple[str, str, list]]:
     """The levels above the recommendation, up to the one applied for, that the scheme's facts
-    rule out whatever the experts' judgement (``engine.override_barriers``), each with those
-    facts: the decision form leaves them out and says why, instead of refusing them after the
-    secretariat chose one."""
+    rule out whatever the experts' judgement (``engine.bars_override``, read from the kept
+    explanation), each with those facts: the decision form leaves them out and says why,
+    instead of refusing them after the secretariat chose one."""
     order = list(Outcome)
     above = order[order.index(Outcome(application.level)) : order.index(recommendation.outcome)]
     checks = (recommendation.explanation or {}).get("checks", [])
@@ -161,9 +161,9 @@ def _refused_outcomes(application: Application, recommendation) -> list[tuple[st
         facts = [
             reason
             for check in checks
-            if check.get("level") in (Outcome.BRONZE, outcome)
             for reason in check.get("reasons", [])
-            if isinstance(reason, dict) and reason.get("code") in FACT_RULES
+            if isinstance(reason, dict)
+            and bars_override(check["level"], reason.get("code", ""), outcome)
         ]
         if facts:
             refused.append((outcome.value, outcome.label, facts))
