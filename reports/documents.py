@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -188,7 +189,9 @@ def _report_data(
     shortfalls = shortfalls_of(explanation, awarded, application.level)
     departed = application.recommended_outcome not in ("", awarded)
     scores = label if label is not None else recommendation
-    areas = ImprovementArea.objects.filter(application=application)
+    areas = ImprovementArea.objects.filter(application=application).aggregate(
+        declared=Count("pk"), validated=Count("pk", filter=Q(validated=True))
+    )
     return ReportData(
         methodology_name=application.methodology.name,
         level=label.level if label is not None else "",
@@ -233,8 +236,8 @@ def _report_data(
         recommendations=_recommendations(application),
         experts=expert_names(application),
         impartiality=impartiality_lines(application),
-        improvement_areas_declared=areas.count(),
-        improvement_areas_validated=areas.filter(validated=True).count(),
+        improvement_areas_declared=areas["declared"],
+        improvement_areas_validated=areas["validated"],
         peer_count=peer_count,
         language=language,
         certificate_number=certificate.number if certificate else "",

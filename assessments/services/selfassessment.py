@@ -104,6 +104,11 @@ def improvement_area_remove(*, area: ImprovementArea, actor: User) -> None:
     area.delete()
 
 
+def _percent(answered: int, total: int) -> int:
+    """The share answered, in whole percent; nothing to answer is all answered."""
+    return round(100 * answered / total) if total else 100
+
+
 @dataclass(frozen=True)
 class DimensionProgress:
     """One dimension of the self-assessment: how much is done, and what is left to do."""
@@ -122,7 +127,7 @@ class DimensionProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 100
+        return _percent(self.answered, self.total)
 
     @property
     def unanswered(self) -> int:
@@ -153,7 +158,7 @@ class SelfAssessmentStatus:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 100
+        return _percent(self.answered, self.total)
 
     @property
     def evidence_missing(self) -> int:
