@@ -166,20 +166,17 @@ def scoring_sections(rows: list[ScoringRow], *, todo: bool = False) -> list[Scor
     """``rows`` dimension by dimension, in their order. The counts are over every row, so the
     navigation stays right when ``todo`` leaves out the rows already scored; a dimension left
     empty is still there, as the navigation links to it."""
-    grouped: dict[int, list[ScoringRow]] = {}
-    dimensions: dict[int, Dimension] = {}
+    grouped: dict[Dimension, list[ScoringRow]] = {}
     for row in rows:
-        dimension = row.indicator.dimension
-        dimensions.setdefault(dimension.pk, dimension)
-        grouped.setdefault(dimension.pk, []).append(row)
+        grouped.setdefault(row.indicator.dimension, []).append(row)
     return [
         ScoringSection(
-            dimension=dimensions[pk],
+            dimension=dimension,
             scored=sum(1 for row in group if row.mine),
             total=len(group),
             rows=[row for row in group if not (todo and row.mine)],
         )
-        for pk, group in grouped.items()
+        for dimension, group in grouped.items()
     ]
 
 
