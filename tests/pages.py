@@ -24,9 +24,14 @@ NOT_PAGES = {"health", "metrics"}
 
 def client_of(role: str) -> Client:
     """A test client logged in as the demo's ``role`` (not at all for ``anonymous``)."""
+    return client_for(PEOPLE[role])
+
+
+def client_for(email: str | None) -> Client:
+    """A test client logged in as the person with ``email`` (not at all for ``None``)."""
     client = Client()
-    if PEOPLE[role] is not None:
-        client.force_login(User.objects.get(email=PEOPLE[role]))
+    if email is not None:
+        client.force_login(User.objects.get(email=email))
     return client
 
 

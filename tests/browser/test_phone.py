@@ -17,12 +17,12 @@ from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext
 
 from assessments.models import Assignment
-from labelling.models import Application, User
+from labelling.models import Application
 from labelling.models import ApplicationState as S
 from reports import demo
 from reports.models import Certificate
 from tests.browser.conftest import SCREENSHOTS
-from tests.pages import PEOPLE, client_of, pages_of
+from tests.pages import PEOPLE, client_for, client_of, pages_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,10 +111,7 @@ def _save_changed_pages(browser: Browser, context_args: dict) -> None:
     """Keeps each changed page as ``test-artifacts/screenshots/{phone,desktop}-<page>.png``."""
     saved = []
     for name, (email, address) in _changed_pages().items():
-        client = Client()
-        if email is not None:
-            client.force_login(User.objects.get(email=email))
-        context = _context_of(browser, context_args, client)
+        context = _context_of(browser, context_args, client_for(email))
         page = context.new_page()
         for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(viewport)
